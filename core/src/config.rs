@@ -1,0 +1,159 @@
+//! Experiment files (TOML): which plugins to use and their parameters.
+//!
+//! ```toml
+//! seed = 0
+//!
+//! [env]
+//! name = "acrobot"
+//! params = { danger_zone = { x = 0.8, y = 0.4, width = 0.5, height = 0.5 } }
+//!
+//! [mppi]            # paper Table 5
+//! num_samples = 100
+//! horizon = 10
+//!
+//! [[costs]]         # Eq. 38: Σ weight · term
+//! name = "target-tracking"
+//! weight = 50.0
+//!
+//! [planner]
+//! action = [3.14159, 0.0]
+//! ```
+//!
+//! Unknown keys, missing keys and wrong types are errors naming the key and its line.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::cost::{Cost, CostContext};
+use crate::env::Environment;
+use crate::mppi::MppiConfig;
+use crate::params::{ConfigSource, PluginSpec};
+use crate::registry::{CostKind, EnvKind};
+use crate::{Error, WeightedSum};
+
+fn default_weight() -> f64 {
+    1.0
+}
+fn default_episodes() -> usize {
+    50
+}
+
+/// One term of Eq. 38: a cost plugin with its weight.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostTerm {
+    /// Registry name of the cost plugin.
+    pub name: String,
+    /// Its weight w in Eq. 38 (w_RL, w_D, …; default 1).
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+    /// The plugin's own parameters.
+    #[serde(default)]
+    pub params: Option<toml::Spanned<toml::Table>>,
+}
+
+/// `[planner]`: the high-level action used when MPPI runs without a learned policy.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannerConfig {
+    /// The RL action a given to every cost term (e.g. target angles); empty for costs that
+    /// ignore it.
+    #[serde(default)]
+    pub action: Vec<f64>,
+}
+
+/// `[evaluation]`: how results are measured.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationConfig {
+    /// Episodes per evaluation (paper: 50).
+    #[serde(default = "default_episodes")]
+    pub episodes: usize,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        Self { episodes: default_episodes() }
+    }
+}
+
+/// A whole experiment file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Master seed: episode resets and MPPI noise derive from it.
+    #[serde(default)]
+    pub seed: u64,
+    /// The environment plugin.
+    pub env: PluginSpec,
+    /// MPPI settings (paper Table 5).
+    #[serde(default)]
+    pub mppi: MppiConfig,
+    /// The terms of Eq. 38. None means pure MPPI's cost, −r̂ (`negative-reward`).
+    #[serde(default)]
+    pub costs: Vec<CostTerm>,
+    /// The fixed high-level action for pure MPPI.
+    #[serde(default)]
+    pub planner: PlannerConfig,
+    /// Evaluation settings.
+    #[serde(default)]
+    pub evaluation: EvaluationConfig,
+}
+
+/// A parsed experiment file together with its text (for error locations).
+#[derive(Clone, Debug)]
+pub struct Experiment {
+    /// The parsed settings.
+    pub config: ExperimentConfig,
+    /// Where they came from.
+    pub source: ConfigSource,
+}
+
+impl Experiment {
+    /// Parses TOML text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, Error> {
+        let config = toml::from_str(text).map_err(|e: toml::de::Error| Error::Config {
+            origin: origin.to_string(),
+            message: describe_toml_error(text, &e),
+        })?;
+        Ok(Self { config, source: ConfigSource { origin: origin.to_string(), text: text.to_string() } })
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Builds the configured environment.
+    pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
+        self.config.env.build::<EnvKind, _>(&self.source, "env.params", |reg, params| (reg.build)(params))
+    }
+
+    /// Builds Eq. 38's weighted sum of the configured cost terms (or −r̂ when none is given).
+    pub fn build_cost(&self, context: &CostContext) -> Result<WeightedSum, Error> {
+        let default = [CostTerm { name: "negative-reward".into(), weight: 1.0, params: None }];
+        let terms = if self.config.costs.is_empty() { &default[..] } else { &self.config.costs[..] };
+        let mut built: Vec<(f64, Box<dyn Cost>)> = Vec::with_capacity(terms.len());
+        for (i, term) in terms.iter().enumerate() {
+            let spec = PluginSpec { name: term.name.clone(), params: term.params.clone() };
+            let table = format!("costs[{i}].params");
+            built.push((term.weight, spec.build::<CostKind, _>(&self.source, &table, |reg, p| (reg.build)(p, context))?));
+        }
+        Ok(WeightedSum::new(built))
+    }
+}
+
+/// toml's message with the line it points at.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}

@@ -1,0 +1,33 @@
+//! Errors that name their cause and the fix.
+
+/// Everything that can go wrong in rlmpc's core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A plugin name that is not registered.
+    #[error("unknown {kind} `{name}`{suggestion}. Known {kind}s: {known}. (`rlmpc list` shows them all.)")]
+    UnknownPlugin { kind: &'static str, name: String, suggestion: String, known: String },
+    /// The same name registered twice for one kind.
+    #[error("{kind} `{name}` is registered more than once (by {first} and {second}); rename one of them")]
+    AmbiguousPlugin { kind: &'static str, name: String, first: String, second: String },
+    /// A config file that cannot be read or does not match the schema.
+    #[error("{origin}: {message}")]
+    Config { origin: String, message: String },
+    /// A plugin rejected its parameters.
+    #[error("{origin}: {kind} `{name}`: {message}")]
+    PluginParams { origin: String, kind: &'static str, name: String, message: String },
+    /// Settings that are individually valid but do not fit together.
+    #[error("invalid setting: {0}")]
+    Invalid(String),
+    /// An environment produced NaN or infinity.
+    #[error(
+        "environment `{env}` produced a non-finite value at step {step}: {what}. \
+         The episode was stopped; check the action bounds and the environment's parameters"
+    )]
+    NonFinite { env: String, step: usize, what: String },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// Shorthand for core results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

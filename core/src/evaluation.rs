@@ -1,0 +1,118 @@
+//! Running episodes of the hierarchical controller and summarising them as the paper's
+//! tables do (mean ± std over episodes, DECISIONS §7).
+
+use std::sync::Arc;
+
+use crate::env::{check_transition, Environment};
+use crate::model::SurrogateModel;
+use crate::mppi::{Mppi, NoiseInput};
+use crate::policy::HighLevelPolicy;
+use crate::{Cost, Error};
+
+/// What one episode achieved.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EpisodeResult {
+    /// The task was accomplished (goal height, safe landing, finish).
+    pub success: bool,
+    /// Steps taken.
+    pub steps: usize,
+    /// Sum of rewards.
+    pub episode_return: f64,
+    /// Steps that ended inside the danger zone.
+    pub danger_steps: usize,
+}
+
+/// Mean and standard deviation (population, NumPy's default `ddof = 0`) of one metric.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MetricSummary {
+    /// Metric name.
+    pub name: &'static str,
+    /// Mean over episodes.
+    pub mean: f64,
+    /// Standard deviation over episodes.
+    pub std: f64,
+}
+
+/// Mean ± std of success, steps, return and danger-zone steps.
+pub fn summarize(results: &[EpisodeResult]) -> Vec<MetricSummary> {
+    let metrics: [(&'static str, fn(&EpisodeResult) -> f64); 4] = [
+        ("success", |r| f64::from(u8::from(r.success))),
+        ("steps", |r| r.steps as f64),
+        ("return", |r| r.episode_return),
+        ("danger_steps", |r| r.danger_steps as f64),
+    ];
+    metrics
+        .into_iter()
+        .map(|(name, f)| {
+            let n = results.len().max(1) as f64;
+            let mean = results.iter().map(f).sum::<f64>() / n;
+            let var = results.iter().map(|r| (f(r) - mean).powi(2)).sum::<f64>() / n;
+            MetricSummary { name, mean, std: var.sqrt() }
+        })
+        .collect()
+}
+
+/// The low level of the hierarchy: MPPI with its model and cost.
+pub struct Planner {
+    /// The MPPI engine (holds the warm start).
+    pub mppi: Mppi,
+    /// The surrogate model M̂.
+    pub model: Arc<dyn SurrogateModel>,
+    /// The cost J(·; a) (Eq. 38).
+    pub cost: Box<dyn Cost>,
+}
+
+/// Runs one episode: each step the policy proposes `a`, MPPI plans under it, the first
+/// control is applied to the real environment. `seed` resets the environment.
+pub fn run_episode(
+    env: &mut dyn Environment,
+    planner: &mut Planner,
+    policy: &mut dyn HighLevelPolicy,
+    seed: u64,
+) -> Result<EpisodeResult, Error> {
+    let name = env.spec().name;
+    let mut observation = env.reset(Some(seed));
+    planner.mppi.reset();
+    let mut action = vec![0.0; policy.action_dim()];
+    let mut result = EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0 };
+    loop {
+        policy.propose(&observation, 1, true, &mut action);
+        let zone = env.danger_zone();
+        let state = env.model_state().to_vec();
+        planner.mppi.optimize(
+            planner.model.as_ref(),
+            planner.cost.as_ref(),
+            &state,
+            &action,
+            zone.as_ref(),
+            NoiseInput::Sampled,
+        )?;
+        planner.mppi.commit(0);
+        let transition = env.step(planner.mppi.action(0));
+        result.steps += 1;
+        check_transition(name, result.steps, &transition)?;
+        result.episode_return += transition.reward;
+        result.success |= transition.info.success;
+        result.danger_steps += usize::from(transition.info.in_danger_zone);
+        if transition.terminated || transition.truncated {
+            return Ok(result);
+        }
+        observation = transition.observation;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_is_mean_and_population_std() {
+        let r = |success, steps, ret| EpisodeResult { success, steps, episode_return: ret, danger_steps: 0 };
+        let s = summarize(&[r(true, 80, -79.0), r(false, 500, -500.0)]);
+        assert_eq!(s[0].mean, 0.5);
+        assert_eq!(s[0].std, 0.5);
+        assert_eq!(s[1].mean, 290.0);
+        assert_eq!(s[1].std, 210.0);
+        assert_eq!(s[2].mean, -289.5);
+    }
+}

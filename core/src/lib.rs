@@ -1,0 +1,65 @@
+//! # rlmpc-core
+//!
+//! The pieces every rlmpc plugin plugs into:
+//!
+//! - [`numeric`]: the [`Real`] number-type abstraction — model code is written once and runs
+//!   as f64 scalars, f32 scalars, or 16-lane f32 SIMD values ([`Lanes`]).
+//! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂) and [`RewardModel`] (r̂).
+//! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
+//! - [`env`]: [`Environment`], the real MDP with Gymnasium's conventions.
+//! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
+//! - [`registry`] and [`params`]: plugins by name, built from config parameters.
+//! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
+//! - [`config`], [`evaluation`], [`fixture`]: experiment files, episode metrics, reference
+//!   replay.
+//!
+//! A model written once:
+//!
+//! ```
+//! use rlmpc_core::{Dynamics, Real, StateLayout};
+//!
+//! /// x' = x + dt·u, on every backend.
+//! struct Integrator;
+//!
+//! impl Dynamics for Integrator {
+//!     fn layout(&self) -> StateLayout {
+//!         StateLayout { state_dim: 1, control_dim: 1, tracked: vec![], has_position: false }
+//!     }
+//!     fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]) {
+//!         next[0] = x[0] + R::splat(0.1) * u[0].clamp(R::splat(-1.0), R::splat(1.0));
+//!     }
+//! }
+//!
+//! let mut next = [0.0f64];
+//! Integrator.step(&[1.0], &[5.0], &mut next);
+//! assert_eq!(next[0], 1.1);
+//! ```
+
+pub mod config;
+pub mod cost;
+pub mod env;
+mod error;
+pub mod evaluation;
+pub mod fixture;
+pub mod geometry;
+pub mod model;
+pub mod mppi;
+pub mod numeric;
+pub mod params;
+pub mod policy;
+pub mod registry;
+pub mod scheduler;
+mod weighted_sum;
+
+pub use cost::{Cost, CostContext, CostCoupling, Needs, StepView};
+pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
+pub use error::{Error, Result};
+pub use geometry::DangerZone;
+pub use model::{Dynamics, RewardModel, StateLayout, SurrogateModel, TrackedCoordinate};
+pub use numeric::{Lanes, Mask, Real};
+pub use weighted_sum::WeightedSum;
+
+/// Re-exported so plugins register with the same `inventory` version as core.
+pub use inventory;
+/// Re-exported so plugins deserialize parameters with the same `erased-serde` as core.
+pub use erased_serde;

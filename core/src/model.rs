@@ -1,0 +1,93 @@
+//! The surrogate model M̂ that MPPI plans with: dynamics P̂ and reward model r̂ (paper Sec. 3),
+//! written once against [`Real`] and erased into [`SurrogateModel`] for every backend.
+
+use crate::geometry::DangerZone;
+use crate::numeric::{Lanes, Real};
+
+/// A coordinate of the model state that an RL action can target (Eq. 39's `x_sel`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackedCoordinate {
+    /// Human-readable name, e.g. `"theta1"`.
+    pub name: &'static str,
+    /// Angles compare modulo 2π (the tracking error is `angle_normalize(x − x*)`).
+    pub periodic: bool,
+}
+
+/// Shape of a model: sizes and the named features costs may read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateLayout {
+    /// Length of the model state x.
+    pub state_dim: usize,
+    /// Length of the control u.
+    pub control_dim: usize,
+    /// Coordinates that [`Dynamics::tracked`] writes, in order.
+    pub tracked: Vec<TrackedCoordinate>,
+    /// Whether [`Dynamics::position`] gives a planar position (needed by danger costs).
+    pub has_position: bool,
+}
+
+/// P̂: the transition function of the surrogate model.
+pub trait Dynamics: Send + Sync + 'static {
+    /// Sizes and features of this model.
+    fn layout(&self) -> StateLayout;
+    /// One step: `next = P̂(x, u)`. Must be branch-free over values (see [`Real`]).
+    fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]);
+    /// The coordinates named by [`StateLayout::tracked`], written into `out`.
+    fn tracked<R: Real>(&self, _x: &[R], _out: &mut [R]) {}
+    /// The planar point a danger zone is tested against (e.g. a tip or body position).
+    fn position<R: Real>(&self, _x: &[R]) -> [R; 2] {
+        [R::zero(), R::zero()]
+    }
+}
+
+/// r̂: the reward model of the surrogate (Eq. 6), including the danger-zone penalty.
+pub trait RewardModel: Send + Sync + 'static {
+    /// Reward of applying `u` in `x` and arriving in `next`.
+    fn reward<R: Real>(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R;
+}
+
+/// A surrogate model on one number type: the object-safe face of
+/// [`Dynamics`] + [`RewardModel`] for backend `R`.
+pub trait SurrogateIn<R: Real> {
+    /// See [`Dynamics::step`].
+    fn step(&self, x: &[R], u: &[R], next: &mut [R]);
+    /// See [`RewardModel::reward`].
+    fn reward(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R;
+    /// See [`Dynamics::tracked`].
+    fn tracked(&self, x: &[R], out: &mut [R]);
+    /// See [`Dynamics::position`].
+    fn position(&self, x: &[R]) -> [R; 2];
+}
+
+/// A surrogate model on every backend. Implemented automatically for any type that is both
+/// [`Dynamics`] and [`RewardModel`]; a new backend is one more supertrait here, with no change
+/// to any model.
+pub trait SurrogateModel: SurrogateIn<f64> + SurrogateIn<f32> + SurrogateIn<Lanes> + Send + Sync {
+    /// See [`Dynamics::layout`].
+    fn layout(&self) -> StateLayout;
+}
+
+impl<R: Real, T: Dynamics + RewardModel> SurrogateIn<R> for T {
+    #[inline]
+    fn step(&self, x: &[R], u: &[R], next: &mut [R]) {
+        Dynamics::step(self, x, u, next)
+    }
+    #[inline]
+    fn reward(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R {
+        RewardModel::reward(self, x, u, next, zone)
+    }
+    #[inline]
+    fn tracked(&self, x: &[R], out: &mut [R]) {
+        Dynamics::tracked(self, x, out)
+    }
+    #[inline]
+    fn position(&self, x: &[R]) -> [R; 2] {
+        Dynamics::position(self, x)
+    }
+}
+
+impl<T: Dynamics + RewardModel> SurrogateModel for T {
+    fn layout(&self) -> StateLayout {
+        Dynamics::layout(self)
+    }
+}

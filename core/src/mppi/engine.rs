@@ -1,0 +1,326 @@
+//! The MPPI controller: pytorch-mppi 0.9.1's `command()` step by step (reference README §4),
+//! generalised to M candidate cost parameterisations on one shared set of rollouts.
+
+use rayon::prelude::*;
+
+use super::config::{Backend, MppiConfig, Settings};
+use super::rollout::RolloutJob;
+use super::sampling::{chunk_rng, sample_noise, transform};
+use crate::cost::Cost;
+use crate::geometry::DangerZone;
+use crate::model::SurrogateModel;
+use crate::numeric::Lanes;
+use crate::Error;
+
+/// Samples per work unit: one SIMD value of [`Lanes`], and the unit of parallelism and of
+/// noise streams.
+pub(crate) const CHUNK: usize = 16;
+/// Largest state, control or tracked-feature size a model may have.
+pub(crate) const MAX_DIM: usize = 16;
+/// Largest M.
+pub(crate) const MAX_CANDIDATES: usize = 16;
+/// Largest M × action_dim.
+pub(crate) const MAX_ACTION_VALUES: usize = 64;
+/// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
+/// more than it saves).
+const PARALLEL_MIN_SAMPLES: usize = 256;
+
+/// Where a call's noise comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum NoiseInput<'a> {
+    /// Drawn from the engine's seeded generator.
+    Sampled,
+    /// Given ε (`[K][H][nu]`, before clamping), as pytorch-mppi's `noise_sampled`.
+    Given(&'a [f64]),
+}
+
+/// An MPPI controller with its nominal sequence and the diagnostics of its last call.
+pub struct Mppi {
+    s: Settings,
+    seed: u64,
+    calls: u64,
+    /// Ū as left by the last [`Mppi::commit`] (not yet shifted).
+    nominal: Vec<f64>,
+    /// Ū shifted by one step: the sequence perturbed by the last call.
+    shifted: Vec<f64>,
+    /// ε̃ = clamp(Ū + ε) − Ū, `[K][H][nu]`.
+    noise: Vec<f64>,
+    /// P_k, the perturbation cost.
+    perturbation: Vec<f64>,
+    /// S_k^(m), rollout cost under candidate m, `[K][M]`.
+    rollout_costs: Vec<f64>,
+    /// S + P under each candidate, `[M][K]`.
+    totals: Vec<f64>,
+    /// ω under each candidate, `[M][K]`.
+    weights: Vec<f64>,
+    /// U^(m), the updated sequence of each candidate, `[M][H][nu]`.
+    plans: Vec<f64>,
+}
+
+impl Mppi {
+    /// A controller for controls of size `nu`; `bounds` are the environment's action bounds,
+    /// used where the config gives no `u_min` / `u_max`. `seed` fixes the noise.
+    pub fn new(config: &MppiConfig, nu: usize, bounds: Option<(&[f64], &[f64])>, seed: u64) -> Result<Self, Error> {
+        if nu > MAX_DIM || config.candidates > MAX_CANDIDATES {
+            return Err(Error::Invalid(format!(
+                "MPPI supports controls of at most {MAX_DIM} entries and at most {MAX_CANDIDATES} candidates"
+            )));
+        }
+        let s = config.resolve(nu, bounds)?;
+        let (k, h, m) = (s.k, s.h, s.candidates);
+        let nominal = s.u_init.repeat(h);
+        Ok(Self {
+            seed,
+            calls: 0,
+            shifted: nominal.clone(),
+            nominal,
+            noise: vec![0.0; k * h * nu],
+            perturbation: vec![0.0; k],
+            rollout_costs: vec![0.0; k * m],
+            totals: vec![0.0; m * k],
+            weights: vec![0.0; m * k],
+            plans: vec![0.0; m * h * nu],
+            s,
+        })
+    }
+
+    /// K, H, nu and M.
+    pub fn shape(&self) -> (usize, usize, usize, usize) {
+        (self.s.k, self.s.h, self.s.nu, self.s.candidates)
+    }
+
+    /// Sets the nominal sequence Ū (`[H][nu]`), e.g. pytorch-mppi's `U_init`.
+    pub fn set_nominal(&mut self, nominal: &[f64]) {
+        self.nominal.copy_from_slice(nominal);
+    }
+
+    /// Forgets the warm start: Ū = u_init repeated (call at the start of an episode).
+    pub fn reset(&mut self) {
+        self.nominal = self.s.u_init.repeat(self.s.h);
+    }
+
+    /// One planning call from model state `state` under the M candidate RL actions
+    /// `actions` (`[M][action_dim]`; empty when the cost ignores `a`). Afterwards each
+    /// candidate's sequence is [`Mppi::plan`]`(m)`; pick one with [`Mppi::commit`].
+    pub fn optimize(
+        &mut self,
+        model: &dyn SurrogateModel,
+        cost: &dyn Cost,
+        state: &[f64],
+        actions: &[f64],
+        zone: Option<&DangerZone>,
+        noise: NoiseInput<'_>,
+    ) -> Result<(), Error> {
+        let (k, h, nu, m) = self.shape();
+        let layout = model.layout();
+        if layout.control_dim != nu || state.len() != layout.state_dim || layout.state_dim > MAX_DIM {
+            return Err(Error::Invalid(format!(
+                "MPPI built for {nu} controls got a model with {} controls and a state of {} (given {})",
+                layout.control_dim,
+                layout.state_dim,
+                state.len()
+            )));
+        }
+        let action_dim = actions.len() / m;
+        if actions.len() != action_dim * m || actions.len() > MAX_ACTION_VALUES {
+            return Err(Error::Invalid(format!("{} action values do not split into {m} candidates", actions.len())));
+        }
+        if let NoiseInput::Given(given) = noise {
+            if given.len() != k * h * nu {
+                return Err(Error::Invalid(format!("given noise has {} values, expected K·H·nu = {}", given.len(), k * h * nu)));
+            }
+        }
+        // Step 1: shift first (pytorch-mppi's `command()` rolls Ū before optimising).
+        self.shifted[..(h - 1) * nu].copy_from_slice(&self.nominal[nu..]);
+        self.shifted[(h - 1) * nu..].copy_from_slice(&self.s.u_init);
+
+        let job = RolloutJob {
+            model,
+            cost,
+            needs: cost.needs(),
+            nx: layout.state_dim,
+            nu,
+            n_tracked: layout.tracked.len(),
+            horizon: h,
+            state,
+            actions,
+            action_dim,
+            candidates: m,
+            zone,
+        };
+        let chunk_task = ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
+        let chunk_len = CHUNK * h * nu;
+        if k >= PARALLEL_MIN_SAMPLES {
+            self.noise
+                .par_chunks_mut(chunk_len)
+                .zip(self.perturbation.par_chunks_mut(CHUNK))
+                .zip(self.rollout_costs.par_chunks_mut(CHUNK * m))
+                .enumerate()
+                .for_each(|(c, ((eps, p), costs))| chunk_task.run(c, eps, p, costs));
+        } else {
+            self.noise
+                .chunks_mut(chunk_len)
+                .zip(self.perturbation.chunks_mut(CHUNK))
+                .zip(self.rollout_costs.chunks_mut(CHUNK * m))
+                .enumerate()
+                .for_each(|(c, ((eps, p), costs))| chunk_task.run(c, eps, p, costs));
+        }
+        self.calls += 1;
+        self.update_candidates();
+        Ok(())
+    }
+
+    /// Steps 8–10 for each candidate: totals, weights (Eq. 3) and the updated sequence.
+    fn update_candidates(&mut self) {
+        let (k, h, nu, m) = self.shape();
+        let inv_lambda = 1.0 / self.s.lambda;
+        for c in 0..m {
+            let totals = &mut self.totals[c * k..(c + 1) * k];
+            for (i, t) in totals.iter_mut().enumerate() {
+                *t = self.rollout_costs[i * m + c] + self.perturbation[i];
+            }
+            let beta = totals.iter().copied().fold(f64::INFINITY, f64::min);
+            let weights = &mut self.weights[c * k..(c + 1) * k];
+            for (w, t) in weights.iter_mut().zip(totals.iter()) {
+                *w = (-inv_lambda * (t - beta)).exp();
+            }
+            let eta: f64 = weights.iter().sum();
+            for w in weights.iter_mut() {
+                *w *= 1.0 / eta;
+            }
+            let plan = &mut self.plans[c * h * nu..(c + 1) * h * nu];
+            plan.fill(0.0);
+            for (w, eps) in weights.iter().zip(self.noise.chunks_exact(h * nu)) {
+                for (p, e) in plan.iter_mut().zip(eps) {
+                    *p += w * e;
+                }
+            }
+            for (p, u) in plan.iter_mut().zip(&self.shifted) {
+                *p += u;
+            }
+        }
+    }
+
+    /// U^(m) after the last call (`[H][nu]`), not shifted.
+    pub fn plan(&self, candidate: usize) -> &[f64] {
+        let hn = self.s.h * self.s.nu;
+        &self.plans[candidate * hn..(candidate + 1) * hn]
+    }
+
+    /// u^(m)_t: the first control of candidate m's sequence.
+    pub fn action(&self, candidate: usize) -> &[f64] {
+        &self.plan(candidate)[..self.s.nu]
+    }
+
+    /// Keeps candidate m*'s sequence as the nominal; the next call shifts it (DECISIONS §1.6).
+    pub fn commit(&mut self, candidate: usize) {
+        let hn = self.s.h * self.s.nu;
+        self.nominal.copy_from_slice(&self.plans[candidate * hn..(candidate + 1) * hn]);
+    }
+
+    /// pytorch-mppi's `command()` for one candidate: optimise, keep, return the action.
+    pub fn command(
+        &mut self,
+        model: &dyn SurrogateModel,
+        cost: &dyn Cost,
+        state: &[f64],
+        action: &[f64],
+        zone: Option<&DangerZone>,
+    ) -> Result<Vec<f64>, Error> {
+        self.optimize(model, cost, state, action, zone, NoiseInput::Sampled)?;
+        self.commit(0);
+        Ok(self.action(0).to_vec())
+    }
+
+    /// Maps standard-normal draws z (rows of nu) to control noise ε = z Lᵀ + μ, the transform
+    /// the engine applies to its own draws.
+    pub fn noise_from_standard_normal(&self, z: &[f64], out: &mut [f64]) {
+        for (zr, row) in z.chunks_exact(self.s.nu).zip(out.chunks_exact_mut(self.s.nu)) {
+            transform(&self.s, zr, row);
+        }
+    }
+
+    /// The shifted nominal the last call perturbed (`[H][nu]`).
+    pub fn shifted_nominal(&self) -> &[f64] {
+        &self.shifted
+    }
+    /// ε̃ of the last call (`[K][H][nu]`).
+    pub fn effective_noise(&self) -> &[f64] {
+        &self.noise
+    }
+    /// P_k of the last call.
+    pub fn perturbation_costs(&self) -> &[f64] {
+        &self.perturbation
+    }
+    /// S + P under candidate m in the last call.
+    pub fn total_costs(&self, candidate: usize) -> &[f64] {
+        &self.totals[candidate * self.s.k..(candidate + 1) * self.s.k]
+    }
+    /// ω under candidate m in the last call.
+    pub fn weights(&self, candidate: usize) -> &[f64] {
+        &self.weights[candidate * self.s.k..(candidate + 1) * self.s.k]
+    }
+}
+
+/// The per-chunk work of one call: noise, clamp, perturbation cost, rollouts.
+struct ChunkTask<'a, 'j> {
+    s: &'a Settings,
+    shifted: &'a [f64],
+    seed: u64,
+    call: u64,
+    noise: NoiseInput<'a>,
+    job: &'a RolloutJob<'j, dyn SurrogateModel + 'j, dyn Cost + 'j>,
+}
+
+impl ChunkTask<'_, '_> {
+    /// Steps 2–7 for samples `[chunk·CHUNK, chunk·CHUNK + n)`.
+    fn run(&self, chunk: usize, eps: &mut [f64], perturbation: &mut [f64], costs: &mut [f64]) {
+        let s = self.s;
+        let (h, nu) = (s.h, s.nu);
+        let hn = h * nu;
+        let n = perturbation.len();
+        // Step 2: ε.
+        match self.noise {
+            NoiseInput::Sampled => sample_noise(s, &mut chunk_rng(self.seed, self.call, chunk), eps),
+            NoiseInput::Given(all) => eps.copy_from_slice(&all[chunk * CHUNK * hn..][..n * hn]),
+        }
+        // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū. Controls go lane-major for the rollout.
+        let mut controls = vec![0.0; hn * CHUNK];
+        for (lane, e) in eps.chunks_exact_mut(hn).enumerate() {
+            for (j, (ej, uj)) in e.iter_mut().zip(self.shifted).enumerate() {
+                let i = j % nu;
+                let mut v = uj + *ej;
+                if let Some(lo) = &s.u_min {
+                    v = if v < lo[i] { lo[i] } else { v };
+                }
+                if let Some(hi) = &s.u_max {
+                    v = if v > hi[i] { hi[i] } else { v };
+                }
+                *ej = v - uj;
+                controls[j * CHUNK + lane] = v;
+            }
+        }
+        for j in 0..hn {
+            let last = controls[j * CHUNK + n - 1];
+            controls[j * CHUNK + n..(j + 1) * CHUNK].fill(last);
+        }
+        // Step 7: P_k = λ Σ_t Ū_tᵀ Σ⁻¹ ε̃_{k,t} (|ε̃| with noise_abs_cost).
+        for (p, e) in perturbation.iter_mut().zip(eps.chunks_exact(hn)) {
+            let mut total = 0.0;
+            for (u_t, e_t) in self.shifted.chunks_exact(nu).zip(e.chunks_exact(nu)) {
+                for i in 0..nu {
+                    let a: f64 = (0..nu)
+                        .map(|j| if s.noise_abs_cost { e_t[j].abs() } else { e_t[j] } * s.sigma_inverse[j * nu + i])
+                        .sum();
+                    total += u_t[i] * (s.lambda * a);
+                }
+            }
+            *p = total;
+        }
+        // Steps 5–6: rollouts and their costs under each candidate.
+        match s.backend {
+            Backend::Lanes => self.job.run::<Lanes>(&controls, n, costs),
+            Backend::Scalar => self.job.run::<f64>(&controls, n, costs),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Building a plugin from the parameters a config file gives it.
+//!
+//! Core never sees a plugin's parameter type: it hands the plugin an `erased-serde`
+//! deserializer over the TOML table, tracks the path serde walks, and turns a failure into an
+//! error that names the file, the line, the table and the key.
+
+use serde::Deserialize;
+
+use crate::registry::{lookup, BuildError, PluginKind, Registration};
+use crate::Error;
+
+/// A config file's text, kept to turn byte offsets into line numbers in errors.
+#[derive(Clone, Debug)]
+pub struct ConfigSource {
+    /// Where it came from (a path, or `<built-in>`).
+    pub origin: String,
+    /// Its full text.
+    pub text: String,
+}
+
+impl ConfigSource {
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+    }
+}
+
+/// A plugin named in a config file: `name = "…"` and an optional `params` table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSpec {
+    /// Registry name of the plugin.
+    pub name: String,
+    /// The plugin's own parameters (opaque to core).
+    #[serde(default)]
+    pub params: Option<toml::Spanned<toml::Table>>,
+}
+
+impl PluginSpec {
+    /// A spec with a name and no parameters.
+    pub fn named(name: &str) -> Self {
+        Self { name: name.to_string(), params: None }
+    }
+
+    /// Looks the plugin up in kind `K` and calls `build` with its registration's builder and
+    /// an erased deserializer over its parameters. `table` names the TOML table for messages
+    /// (e.g. `env.params`).
+    pub fn build<K: PluginKind, T>(
+        &self,
+        source: &ConfigSource,
+        table: &str,
+        build: impl FnOnce(&Registration<K>, crate::registry::Params<'_, '_>) -> Result<T, BuildError>,
+    ) -> Result<T, Error> {
+        let registration = lookup::<K>(&self.name)
+            .map_err(|e| Error::Config { origin: source.origin.clone(), message: e.to_string() })?;
+        let (value, line) = match &self.params {
+            Some(spanned) => (toml::Value::Table(spanned.get_ref().clone()), Some(source.line_of(spanned.span().start))),
+            None => (toml::Value::Table(toml::Table::new()), None),
+        };
+        let mut track = serde_path_to_error::Track::new();
+        let result = {
+            let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+            let mut erased = <dyn erased_serde::Deserializer>::erase(tracked);
+            build(registration, &mut erased)
+        };
+        let at = match line {
+            Some(line) => format!("{} line {line}, [{table}]", source.origin),
+            None => format!("{}, [{table}] (absent)", source.origin),
+        };
+        result.map_err(|e| {
+            let message = match e {
+                BuildError::Params(e) => {
+                    let path = track.path().to_string();
+                    if path.is_empty() || path == "." {
+                        e.to_string()
+                    } else {
+                        format!("key `{path}`: {e}")
+                    }
+                }
+                BuildError::Invalid(msg) => msg,
+            };
+            Error::PluginParams { origin: at, kind: K::KIND, name: self.name.clone(), message }
+        })
+    }
+}

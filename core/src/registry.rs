@@ -1,0 +1,141 @@
+//! The plugin registry: every implementation submits one [`Registration`] with
+//! `inventory::submit!` next to its definition; the name → plugin map of each kind is built
+//! on first use, sorted, and refuses a name registered twice.
+//!
+//! ```text
+//! inventory::submit! {
+//!     EnvRegistration::new("acrobot", "Gymnasium Acrobot-v1 physics, continuous torque", build)
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::cost::{Cost, CostContext};
+use crate::env::Environment;
+use crate::scheduler::InfluenceScheduler;
+use crate::Error;
+
+/// Error a plugin builder returns: bad parameters (from serde) or a semantic problem.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The parameters did not deserialize.
+    Params(erased_serde::Error),
+    /// The parameters deserialized but are not valid.
+    Invalid(String),
+}
+
+impl From<erased_serde::Error> for BuildError {
+    fn from(e: erased_serde::Error) -> Self {
+        BuildError::Params(e)
+    }
+}
+
+/// A plugin's parameters, as a format-independent deserializer (`erased-serde`).
+pub type Params<'a, 'de> = &'a mut dyn erased_serde::Deserializer<'de>;
+
+/// A kind of plugin: its display name and the signature of its builder.
+pub trait PluginKind: Sized + 'static {
+    /// Lower-case name used in messages ("environment", "cost", …).
+    const KIND: &'static str;
+    /// Function that builds an instance from parameters.
+    type Builder: Copy + 'static;
+    /// The lazily built table of this kind.
+    fn table() -> &'static OnceLock<Result<BTreeMap<&'static str, &'static Registration<Self>>, Error>>;
+    /// All registrations of this kind submitted in the linked program.
+    fn submitted() -> Vec<&'static Registration<Self>>;
+}
+
+/// One plugin: its registry name, a one-line description, and its builder.
+pub struct Registration<K: PluginKind> {
+    /// Name used in config files.
+    pub name: &'static str,
+    /// One line for `rlmpc list`.
+    pub summary: &'static str,
+    /// Builds an instance.
+    pub build: K::Builder,
+    /// Where it was registered (`module_path!()`), for ambiguity errors.
+    pub origin: &'static str,
+}
+
+impl<K: PluginKind> Registration<K> {
+    /// A registration; use with `inventory::submit!`.
+    pub const fn new(name: &'static str, summary: &'static str, build: K::Builder, origin: &'static str) -> Self {
+        Self { name, summary, build, origin }
+    }
+}
+
+macro_rules! plugin_kind {
+    ($(#[$doc:meta])* $kind:ident, $alias:ident, $display:literal, $builder:ty) => {
+        $(#[$doc])*
+        pub struct $kind;
+        #[doc = concat!("Registration of one ", $display, " plugin.")]
+        pub type $alias = Registration<$kind>;
+        inventory::collect!($alias);
+        impl PluginKind for $kind {
+            const KIND: &'static str = $display;
+            type Builder = $builder;
+            fn table() -> &'static OnceLock<Result<BTreeMap<&'static str, &'static Registration<Self>>, Error>> {
+                static TABLE: OnceLock<Result<BTreeMap<&'static str, &'static $alias>, Error>> = OnceLock::new();
+                &TABLE
+            }
+            fn submitted() -> Vec<&'static Registration<Self>> {
+                inventory::iter::<$alias>.into_iter().collect()
+            }
+        }
+    };
+}
+
+plugin_kind!(
+    /// Environments (real env + surrogate model).
+    EnvKind, EnvRegistration, "environment",
+    fn(Params<'_, '_>) -> Result<Box<dyn Environment>, BuildError>
+);
+plugin_kind!(
+    /// Cost couplings (terms of Eq. 38).
+    CostKind, CostRegistration, "cost",
+    fn(Params<'_, '_>, &CostContext) -> Result<Box<dyn Cost>, BuildError>
+);
+plugin_kind!(
+    /// Influence schedulers (Sec. 4.4).
+    SchedulerKind, SchedulerRegistration, "scheduler",
+    fn(Params<'_, '_>) -> Result<Box<dyn InfluenceScheduler>, BuildError>
+);
+
+/// The sorted name → registration map of kind `K`, or the ambiguity error.
+pub fn plugins<K: PluginKind>() -> Result<&'static BTreeMap<&'static str, &'static Registration<K>>, Error> {
+    let table = K::table().get_or_init(|| {
+        let mut map: BTreeMap<&'static str, &'static Registration<K>> = BTreeMap::new();
+        for reg in K::submitted() {
+            if let Some(previous) = map.insert(reg.name, reg) {
+                return Err(Error::AmbiguousPlugin {
+                    kind: K::KIND,
+                    name: reg.name.to_string(),
+                    first: previous.origin.to_string(),
+                    second: reg.origin.to_string(),
+                });
+            }
+        }
+        Ok(map)
+    });
+    table.as_ref().map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// Looks a plugin up by name; an unknown name lists the known ones and suggests the closest.
+pub fn lookup<K: PluginKind>(name: &str) -> Result<&'static Registration<K>, Error> {
+    let table = plugins::<K>()?;
+    if let Some(reg) = table.get(name) {
+        return Ok(reg);
+    }
+    let closest = table
+        .keys()
+        .map(|known| (strsim::damerau_levenshtein(name, known), *known))
+        .filter(|(distance, known)| *distance <= known.len().max(name.len()) / 2)
+        .min();
+    Err(Error::UnknownPlugin {
+        kind: K::KIND,
+        name: name.to_string(),
+        suggestion: closest.map(|(_, k)| format!(" (did you mean `{k}`?)")).unwrap_or_default(),
+        known: table.keys().copied().collect::<Vec<_>>().join(", "),
+    })
+}

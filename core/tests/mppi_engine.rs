@@ -1,0 +1,101 @@
+//! Engine behaviour beyond pytorch-mppi's vectors: reproducibility, thread independence,
+//! and the paper's M candidates on one shared noise set (DECISIONS §1).
+
+use rlmpc_core::mppi::{Backend, Mppi, MppiConfig, NoiseInput};
+use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StepView};
+
+/// A double integrator: position and velocity, force input.
+struct DoubleIntegrator;
+
+impl Dynamics for DoubleIntegrator {
+    fn layout(&self) -> StateLayout {
+        StateLayout { state_dim: 2, control_dim: 1, tracked: vec![], has_position: false }
+    }
+    fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]) {
+        next[1] = x[1] + R::splat(0.1) * u[0];
+        next[0] = x[0] + R::splat(0.1) * next[1];
+    }
+}
+
+impl RewardModel for DoubleIntegrator {
+    fn reward<R: Real>(&self, _x: &[R], _u: &[R], next: &[R], _zone: Option<&DangerZone>) -> R {
+        -next[0].square()
+    }
+}
+
+/// Drive the position to the target a[0].
+struct GoTo;
+
+impl CostCoupling for GoTo {
+    fn needs(&self) -> Needs {
+        Needs::default()
+    }
+    fn running<R: Real>(&self, step: &StepView<'_, R>, a: &[R]) -> R {
+        (step.state[0] - a[0]).square() + R::splat(0.1) * step.state[1].square()
+    }
+}
+
+fn engine(k: usize, candidates: usize, backend: Backend, seed: u64) -> Mppi {
+    let config = MppiConfig { num_samples: k, horizon: 12, candidates, backend, ..MppiConfig::default() };
+    Mppi::new(&config, 1, Some((&[-1.0], &[1.0])), seed).unwrap()
+}
+
+fn plan(mppi: &mut Mppi, actions: &[f64]) -> Vec<f64> {
+    mppi.optimize(&DoubleIntegrator, &GoTo, &[0.0, 0.0], actions, None, NoiseInput::Sampled).unwrap();
+    mppi.plan(0).to_vec()
+}
+
+#[test]
+fn same_seed_same_plan_and_different_seed_different_plan() {
+    for backend in [Backend::Lanes, Backend::Scalar] {
+        let a = plan(&mut engine(300, 1, backend, 7), &[1.0]);
+        let b = plan(&mut engine(300, 1, backend, 7), &[1.0]);
+        let c = plan(&mut engine(300, 1, backend, 8), &[1.0]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let single = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let one_thread = single.install(|| plan(&mut engine(1000, 1, Backend::Lanes, 3), &[1.0]));
+    let many_threads = plan(&mut engine(1000, 1, Backend::Lanes, 3), &[1.0]);
+    assert_eq!(one_thread, many_threads);
+}
+
+#[test]
+fn candidates_share_one_noise_set_and_differ_only_in_cost() {
+    let mut single = engine(200, 1, Backend::Scalar, 11);
+    let mut multi = engine(200, 3, Backend::Scalar, 11);
+    let single_plan = plan(&mut single, &[1.0]);
+    multi.optimize(&DoubleIntegrator, &GoTo, &[0.0, 0.0], &[-1.0, 1.0, 0.5], None, NoiseInput::Sampled).unwrap();
+    assert_eq!(single.effective_noise(), multi.effective_noise(), "one noise set for all candidates");
+    assert_eq!(multi.plan(1), &single_plan[..], "candidate with the same action gives the same plan");
+    assert!(multi.action(0)[0] < 0.0 && multi.action(1)[0] > 0.0, "targets −1 and +1 push opposite ways");
+    multi.commit(2);
+    let committed = multi.plan(2).to_vec();
+    multi.optimize(&DoubleIntegrator, &GoTo, &[0.0, 0.0], &[-1.0, 1.0, 0.5], None, NoiseInput::Sampled).unwrap();
+    assert_eq!(&multi.shifted_nominal()[..11], &committed[1..], "warm start is U^(m*) shifted");
+    assert_eq!(multi.shifted_nominal()[11], 0.0, "last entry is u_init");
+}
+
+#[test]
+fn lanes_and_scalar_backends_agree_on_sampled_noise() {
+    let lanes = plan(&mut engine(100, 1, Backend::Lanes, 5), &[1.0]);
+    let scalar = plan(&mut engine(100, 1, Backend::Scalar, 5), &[1.0]);
+    for (l, s) in lanes.iter().zip(&scalar) {
+        assert!((l - s).abs() < 1e-4, "{l} vs {s}");
+    }
+}
+
+#[test]
+fn controls_stay_in_bounds_and_mismatched_shapes_are_errors() {
+    let mut mppi = engine(64, 1, Backend::Lanes, 1);
+    let _ = plan(&mut mppi, &[50.0]);
+    assert!(mppi.effective_noise().iter().zip(mppi.shifted_nominal().iter().cycle()).all(|(e, u)| (u + e).abs() <= 1.0 + 1e-12));
+    let err = mppi.optimize(&DoubleIntegrator, &GoTo, &[0.0], &[1.0], None, NoiseInput::Sampled).unwrap_err();
+    assert!(err.to_string().contains("state"), "{err}");
+    let err = Mppi::new(&MppiConfig { lambda: 0.0, ..MppiConfig::default() }, 1, None, 0).err().unwrap();
+    assert!(err.to_string().contains("lambda"), "{err}");
+}

@@ -1,0 +1,37 @@
+//! Eq. 42: the danger-zone indicator.
+
+use rlmpc_core::registry::{BuildError, CostRegistration, Params};
+use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
+use serde::Deserialize;
+
+/// J_danger(x) = 1 if the model's planar position lies in the episode's danger zone, else 0.
+#[derive(Clone, Debug, Default)]
+pub struct Danger;
+
+impl CostCoupling for Danger {
+    fn needs(&self) -> Needs {
+        Needs { position: true, ..Needs::default() }
+    }
+    fn running<R: Real>(&self, step: &StepView<'_, R>, _a: &[R]) -> R {
+        match step.zone {
+            Some(zone) => R::indicator(zone.contains(step.position)),
+            None => R::zero(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DangerParams {}
+
+fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
+    let DangerParams {} = rlmpc_core::erased_serde::deserialize(params)?;
+    if !context.layout.has_position {
+        return Err(BuildError::Invalid("this environment's model has no planar position to test against a zone".into()));
+    }
+    Ok(Box::new(Danger))
+}
+
+rlmpc_core::inventory::submit! {
+    CostRegistration::new("danger", "Eq. 42: 1 while the model's (x, y) is inside the danger zone", build, module_path!())
+}

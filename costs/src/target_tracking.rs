@@ -1,0 +1,76 @@
+//! Eq. 39: track the target state the RL action names.
+
+use rlmpc_core::registry::{BuildError, CostRegistration, Params};
+use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
+use serde::Deserialize;
+
+/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = a and x_sel the model's tracked coordinates
+/// (e.g. (θ1, θ2) in Acrobot, (ẋ, ẏ) in Lunar Lander). Periodic coordinates compare through
+/// `angle_normalize`, so a target of π is reached from either side.
+#[derive(Clone, Debug)]
+pub struct TargetTracking {
+    /// Indices into the model's tracked coordinates, one per action entry.
+    selected: Vec<usize>,
+    /// Whether each selected coordinate is an angle.
+    periodic: Vec<bool>,
+}
+
+impl CostCoupling for TargetTracking {
+    fn needs(&self) -> Needs {
+        Needs { tracked: true, ..Needs::default() }
+    }
+    fn running<R: Real>(&self, step: &StepView<'_, R>, a: &[R]) -> R {
+        let mut squared = R::zero();
+        for ((&index, &periodic), &target) in self.selected.iter().zip(&self.periodic).zip(a) {
+            let error = step.tracked[index] - target;
+            let error = if periodic { error.angle_normalize() } else { error };
+            squared += error * error;
+        }
+        squared.sqrt()
+    }
+}
+
+/// `[costs.params]` of `target-tracking`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetTrackingParams {
+    /// Names of the tracked coordinates the action targets, in action order (default: all).
+    #[serde(default)]
+    coordinates: Option<Vec<String>>,
+}
+
+fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
+    let params: TargetTrackingParams = rlmpc_core::erased_serde::deserialize(params)?;
+    let tracked = &context.layout.tracked;
+    let known = || tracked.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
+    let selected: Vec<usize> = match params.coordinates {
+        None => (0..tracked.len()).collect(),
+        Some(names) => names
+            .iter()
+            .map(|name| {
+                tracked.iter().position(|t| t.name == name).ok_or_else(|| {
+                    BuildError::Invalid(format!("unknown coordinate `{name}`; this model tracks: {}", known()))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    if selected.len() != context.action_dim {
+        return Err(BuildError::Invalid(format!(
+            "the RL action has {} entries but {} coordinates are tracked ({}); set `coordinates` or the action size",
+            context.action_dim,
+            selected.len(),
+            selected.iter().map(|&i| tracked[i].name).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let periodic = selected.iter().map(|&i| tracked[i].periodic).collect();
+    Ok(Box::new(TargetTracking { selected, periodic }))
+}
+
+rlmpc_core::inventory::submit! {
+    CostRegistration::new(
+        "target-tracking",
+        "Eq. 39: distance of the tracked coordinates to the target x*(a) the RL action gives",
+        build,
+        module_path!()
+    )
+}
