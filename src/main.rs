@@ -1,1 +1,44 @@
-fn main(){}
+//! The `rlmpc` command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+/// rlmpc — adaptive hierarchical RL–MPC: RL policies that shape MPPI costs.
+#[derive(Parser)]
+#[command(name = "rlmpc", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every registered plugin by kind, with a one-line description.
+    List,
+    /// Replay a reference fixture (initial states + actions) and print the trajectories as JSON.
+    Rollout(commands::rollout::Args),
+    /// Run pure MPPI on the real environment and print per-episode and mean ± std metrics.
+    Mppi(commands::mppi::Args),
+    /// Time one MPPI call per backend and problem size, and print a table.
+    Bench(commands::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List => commands::list::run(),
+        Command::Rollout(args) => commands::rollout::run(args),
+        Command::Mppi(args) => commands::mppi::run(args),
+        Command::Bench(args) => commands::bench::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

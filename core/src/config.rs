@@ -122,8 +122,8 @@ impl Experiment {
 
     /// Reads and parses a file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
         Self::parse(&path.display().to_string(), &text)
     }
 
@@ -140,7 +140,10 @@ impl Experiment {
         for (i, term) in terms.iter().enumerate() {
             let spec = PluginSpec { name: term.name.clone(), params: term.params.clone() };
             let table = format!("costs[{i}].params");
-            built.push((term.weight, spec.build::<CostKind, _>(&self.source, &table, |reg, p| (reg.build)(p, context))?));
+            built.push((
+                term.weight,
+                spec.build::<CostKind, _>(&self.source, &table, |reg, p| (reg.build)(p, context))?,
+            ));
         }
         Ok(WeightedSum::new(built))
     }

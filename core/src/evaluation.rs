@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
+use crate::config::Experiment;
 use crate::env::{check_transition, Environment};
 use crate::model::SurrogateModel;
 use crate::mppi::{Mppi, NoiseInput};
 use crate::policy::HighLevelPolicy;
-use crate::{Cost, Error};
+use crate::{Cost, CostContext, Error};
 
 /// What one episode achieved.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -35,7 +36,8 @@ pub struct MetricSummary {
 
 /// Mean ± std of success, steps, return and danger-zone steps.
 pub fn summarize(results: &[EpisodeResult]) -> Vec<MetricSummary> {
-    let metrics: [(&'static str, fn(&EpisodeResult) -> f64); 4] = [
+    type Metric = (&'static str, fn(&EpisodeResult) -> f64);
+    let metrics: [Metric; 4] = [
         ("success", |r| f64::from(u8::from(r.success))),
         ("steps", |r| r.steps as f64),
         ("return", |r| r.episode_return),
@@ -60,6 +62,21 @@ pub struct Planner {
     pub model: Arc<dyn SurrogateModel>,
     /// The cost J(·; a) (Eq. 38).
     pub cost: Box<dyn Cost>,
+}
+
+impl Planner {
+    /// The low level an experiment configures for `env`: the environment's surrogate, the
+    /// configured cost for RL actions of `action_dim` entries, and MPPI bounded by the action
+    /// space (where the config gives no bounds) and seeded with the experiment's seed.
+    pub fn from_experiment(experiment: &Experiment, env: &dyn Environment, action_dim: usize) -> Result<Self, Error> {
+        let model = env.surrogate();
+        let layout = model.layout();
+        let cost = experiment.build_cost(&CostContext { layout: layout.clone(), action_dim })?;
+        let space = &env.spec().action_space;
+        let config = &experiment.config;
+        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
+        Ok(Self { mppi, model, cost: Box::new(cost) })
+    }
 }
 
 /// Runs one episode: each step the policy proposes `a`, MPPI plans under it, the first

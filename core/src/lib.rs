@@ -6,7 +6,7 @@
 //!   as f64 scalars, f32 scalars, or 16-lane f32 SIMD values ([`Lanes`]).
 //! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂) and [`RewardModel`] (r̂).
 //! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
-//! - [`env`]: [`Environment`], the real MDP with Gymnasium's conventions.
+//! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions.
 //! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
 //! - [`registry`] and [`params`]: plugins by name, built from config parameters.
 //! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
@@ -59,7 +59,7 @@ pub use model::{Dynamics, RewardModel, StateLayout, SurrogateModel, TrackedCoord
 pub use numeric::{Lanes, Mask, Real};
 pub use weighted_sum::WeightedSum;
 
-/// Re-exported so plugins register with the same `inventory` version as core.
-pub use inventory;
 /// Re-exported so plugins deserialize parameters with the same `erased-serde` as core.
 pub use erased_serde;
+/// Re-exported so plugins register with the same `inventory` version as core.
+pub use inventory;

@@ -54,7 +54,9 @@ impl PluginSpec {
         let registration = lookup::<K>(&self.name)
             .map_err(|e| Error::Config { origin: source.origin.clone(), message: e.to_string() })?;
         let (value, line) = match &self.params {
-            Some(spanned) => (toml::Value::Table(spanned.get_ref().clone()), Some(source.line_of(spanned.span().start))),
+            Some(spanned) => {
+                (toml::Value::Table(spanned.get_ref().clone()), Some(source.line_of(spanned.span().start)))
+            }
             None => (toml::Value::Table(toml::Table::new()), None),
         };
         let mut track = serde_path_to_error::Track::new();

@@ -93,7 +93,11 @@ fn lanes_and_scalar_backends_agree_on_sampled_noise() {
 fn controls_stay_in_bounds_and_mismatched_shapes_are_errors() {
     let mut mppi = engine(64, 1, Backend::Lanes, 1);
     let _ = plan(&mut mppi, &[50.0]);
-    assert!(mppi.effective_noise().iter().zip(mppi.shifted_nominal().iter().cycle()).all(|(e, u)| (u + e).abs() <= 1.0 + 1e-12));
+    assert!(mppi
+        .effective_noise()
+        .iter()
+        .zip(mppi.shifted_nominal().iter().cycle())
+        .all(|(e, u)| (u + e).abs() <= 1.0 + 1e-12));
     let err = mppi.optimize(&DoubleIntegrator, &GoTo, &[0.0], &[1.0], None, NoiseInput::Sampled).unwrap_err();
     assert!(err.to_string().contains("state"), "{err}");
     let err = Mppi::new(&MppiConfig { lambda: 0.0, ..MppiConfig::default() }, 1, None, 0).err().unwrap();

@@ -27,7 +27,9 @@ struct DangerParams {}
 fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
     let DangerParams {} = rlmpc_core::erased_serde::deserialize(params)?;
     if !context.layout.has_position {
-        return Err(BuildError::Invalid("this environment's model has no planar position to test against a zone".into()));
+        return Err(BuildError::Invalid(
+            "this environment's model has no planar position to test against a zone".into(),
+        ));
     }
     Ok(Box::new(Danger))
 }

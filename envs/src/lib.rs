@@ -1,1 +1,31 @@
+//! # rlmpc-envs
+//!
+//! Environments whose real physics is also MPPI's surrogate model, written once over
+//! [`rlmpc_core::Real`] and registered by name:
+//!
+//! | name | domain | model state x | control u |
+//! |---|---|---|---|
+//! | `acrobot` | Gymnasium Acrobot-v1 physics, continuous torque, optional danger zone (App. B.1) | (θ1, θ2, θ̇1, θ̇2) | torque ∈ [−1, 1] |
+//! | `pendulum` | Gymnasium Pendulum-v1 | (θ, θ̇) | torque ∈ [−2, 2] |
+//!
+//! Both reproduce Gymnasium 1.4.0 to rounding: the conformance tests in `envs/tests` replay
+//! the recordings in `tests/data` (one step within 1e-12, 50-step rollouts within 1e-10).
+//!
+//! ```
+//! use rlmpc_core::Environment;
+//! use rlmpc_envs::{Acrobot, AcrobotParams};
+//!
+//! let mut env = Acrobot::from_params(AcrobotParams::default()).unwrap();
+//! let observation = env.reset(Some(0));
+//! assert_eq!(observation.len(), 6);
+//! let transition = env.step(&[0.5]);
+//! assert_eq!(transition.reward, -1.0);
+//! ```
 
+pub mod acrobot;
+pub mod model_env;
+pub mod pendulum;
+
+pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
+pub use model_env::{zone_penalty, ModelDomain, ModelEnv};
+pub use pendulum::{Pendulum, PendulumModel, PendulumParams};

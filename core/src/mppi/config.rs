@@ -119,7 +119,7 @@ impl MppiConfig {
         if self.num_samples == 0 || self.horizon == 0 || self.candidates == 0 {
             return Err(Error::Invalid("mppi.num_samples, mppi.horizon and mppi.candidates must be ≥ 1".into()));
         }
-        if !(self.lambda > 0.0) {
+        if self.lambda.is_nan() || self.lambda <= 0.0 {
             return Err(Error::Invalid(format!("mppi.lambda must be > 0, got {}", self.lambda)));
         }
         let sigma: Vec<f64> = match &self.noise_sigma {
@@ -131,9 +131,8 @@ impl MppiConfig {
                 rows.concat()
             }
         };
-        let sigma_cholesky = linalg::cholesky(&sigma, nu).ok_or_else(|| {
-            Error::Invalid("mppi.noise_sigma must be symmetric positive definite".into())
-        })?;
+        let sigma_cholesky = linalg::cholesky(&sigma, nu)
+            .ok_or_else(|| Error::Invalid("mppi.noise_sigma must be symmetric positive definite".into()))?;
         let is_diagonal = (0..nu * nu).all(|i| i % (nu + 1) == 0 || sigma[i] == 0.0);
         let sigma_diagonal = is_diagonal.then(|| (0..nu).map(|i| sigma[i * nu + i]).collect());
         let mu = self.noise_mu.clone().unwrap_or_else(|| vec![0.0; nu]);

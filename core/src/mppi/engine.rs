@@ -127,7 +127,11 @@ impl Mppi {
         }
         if let NoiseInput::Given(given) = noise {
             if given.len() != k * h * nu {
-                return Err(Error::Invalid(format!("given noise has {} values, expected K·H·nu = {}", given.len(), k * h * nu)));
+                return Err(Error::Invalid(format!(
+                    "given noise has {} values, expected K·H·nu = {}",
+                    given.len(),
+                    k * h * nu
+                )));
             }
         }
         // Step 1: shift first (pytorch-mppi's `command()` rolls Ū before optimising).
@@ -148,7 +152,8 @@ impl Mppi {
             candidates: m,
             zone,
         };
-        let chunk_task = ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
+        let chunk_task =
+            ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
         let chunk_len = CHUNK * h * nu;
         if k >= PARALLEL_MIN_SAMPLES {
             self.noise
@@ -308,11 +313,13 @@ impl ChunkTask<'_, '_> {
         for (p, e) in perturbation.iter_mut().zip(eps.chunks_exact(hn)) {
             let mut total = 0.0;
             for (u_t, e_t) in self.shifted.chunks_exact(nu).zip(e.chunks_exact(nu)) {
-                for i in 0..nu {
-                    let a: f64 = (0..nu)
-                        .map(|j| if s.noise_abs_cost { e_t[j].abs() } else { e_t[j] } * s.sigma_inverse[j * nu + i])
+                for (i, u) in u_t.iter().enumerate() {
+                    let a: f64 = e_t
+                        .iter()
+                        .enumerate()
+                        .map(|(j, e)| if s.noise_abs_cost { e.abs() } else { *e } * s.sigma_inverse[j * nu + i])
                         .sum();
-                    total += u_t[i] * (s.lambda * a);
+                    total += u * (s.lambda * a);
                 }
             }
             *p = total;

@@ -2,7 +2,8 @@
 
 /// Lower-triangular L with Σ = L Lᵀ, or `None` if Σ is not symmetric positive definite.
 pub(crate) fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let symmetric = (0..n).all(|i| (0..n).all(|j| (a[i * n + j] - a[j * n + i]).abs() <= 1e-12 * a[i * n + j].abs().max(1.0)));
+    let symmetric =
+        (0..n).all(|i| (0..n).all(|j| (a[i * n + j] - a[j * n + i]).abs() <= 1e-12 * a[i * n + j].abs().max(1.0)));
     if !symmetric {
         return None;
     }
@@ -63,7 +64,12 @@ mod tests {
             assert!((x - y).abs() < 1e-15);
         }
         let inv = inverse(&a, 2);
-        let eye = [a[0] * inv[0] + a[1] * inv[2], a[0] * inv[1] + a[1] * inv[3], a[2] * inv[0] + a[3] * inv[2], a[2] * inv[1] + a[3] * inv[3]];
+        let eye = [
+            a[0] * inv[0] + a[1] * inv[2],
+            a[0] * inv[1] + a[1] * inv[3],
+            a[2] * inv[0] + a[3] * inv[2],
+            a[2] * inv[1] + a[3] * inv[3],
+        ];
         for (x, y) in eye.iter().zip([1.0, 0.0, 0.0, 1.0]) {
             assert!((x - y).abs() < 1e-14);
         }

@@ -33,14 +33,13 @@ pub(crate) fn transform(s: &Settings, z: &[f64], out: &mut [f64]) {
     let nu = s.nu;
     match &s.sigma_diagonal {
         Some(diag) => {
-            for i in 0..nu {
-                out[i] = z[i] * diag[i].sqrt() + s.mu[i];
+            for ((o, zi), (d, mu)) in out.iter_mut().zip(z).zip(diag.iter().zip(&s.mu)) {
+                *o = zi * d.sqrt() + mu;
             }
         }
         None => {
-            for i in 0..nu {
-                let l = &s.sigma_cholesky[i * nu..(i + 1) * nu];
-                out[i] = z.iter().zip(l).map(|(zj, lij)| zj * lij).sum::<f64>() + s.mu[i];
+            for ((o, l), mu) in out.iter_mut().zip(s.sigma_cholesky.chunks_exact(nu)).zip(&s.mu) {
+                *o = z.iter().zip(l).map(|(zj, lij)| zj * lij).sum::<f64>() + mu;
             }
         }
     }

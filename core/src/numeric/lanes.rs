@@ -176,7 +176,8 @@ mod tests {
     fn lanes_agree_with_f64_on_every_method() {
         let xs = |i: usize| -7.0 + 0.93 * i as f64;
         let x = lanes(xs);
-        let checks: [(&str, Lanes, fn(f64) -> f64); 5] = [
+        type Check = (&'static str, Lanes, fn(f64) -> f64);
+        let checks: [Check; 5] = [
             ("sin", x.sin(), f64::sin),
             ("cos", x.cos(), f64::cos),
             ("abs", x.abs(), f64::abs),

@@ -49,10 +49,18 @@ macro_rules! impl_scalar_real {
             }
             // NumPy's `maximum(x, lo)` / `minimum(x, hi)` for non-NaN inputs.
             fn min(self, other: Self) -> Self {
-                if other < self { other } else { self }
+                if other < self {
+                    other
+                } else {
+                    self
+                }
             }
             fn max(self, other: Self) -> Self {
-                if other > self { other } else { self }
+                if other > self {
+                    other
+                } else {
+                    self
+                }
             }
             fn lt(self, other: Self) -> bool {
                 self < other
@@ -67,7 +75,11 @@ macro_rules! impl_scalar_real {
                 self >= other
             }
             fn select(mask: bool, on_true: Self, on_false: Self) -> Self {
-                if mask { on_true } else { on_false }
+                if mask {
+                    on_true
+                } else {
+                    on_false
+                }
             }
             fn angle_normalize(self) -> Self {
                 let pi = std::f64::consts::PI as $t;

@@ -1,0 +1,111 @@
+//! Benchmark cases shared by `rlmpc bench` and `cargo bench`: one MPPI call on Acrobot-DZ
+//! with the paper's cost (target tracking + danger zone, Table 5 weights).
+
+use std::time::{Duration, Instant};
+
+use rlmpc_core::config::Experiment;
+use rlmpc_core::evaluation::Planner;
+use rlmpc_core::mppi::{Backend, NoiseInput};
+use rlmpc_core::{DangerZone, Error};
+
+const ACROBOT_TRACKING: &str = include_str!("../configs/acrobot/tracking_mppi.toml");
+
+/// One benchmark case: sample count, horizon and backend.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct MppiCase {
+    /// K.
+    pub num_samples: usize,
+    /// H.
+    pub horizon: usize,
+    /// Rollout number type.
+    pub backend: Backend,
+}
+
+impl MppiCase {
+    /// Short label, e.g. `lanes K=100 H=10`.
+    pub fn label(&self) -> String {
+        let backend = match self.backend {
+            Backend::Lanes => "f32 lanes",
+            Backend::Scalar => "f64 scalar",
+        };
+        format!("{backend} K={} H={}", self.num_samples, self.horizon)
+    }
+}
+
+/// The (K, H) pairs of the targets, for each backend.
+pub fn mppi_cases() -> Vec<MppiCase> {
+    let shapes = [(100, 10), (1000, 30), (4096, 30)];
+    [Backend::Lanes, Backend::Scalar]
+        .into_iter()
+        .flat_map(|backend| shapes.map(|(num_samples, horizon)| MppiCase { num_samples, horizon, backend }))
+        .collect()
+}
+
+/// A ready-to-call MPPI controller on Acrobot-DZ, mid-swing.
+pub struct MppiBench {
+    planner: Planner,
+    state: Vec<f64>,
+    action: Vec<f64>,
+    zone: Option<DangerZone>,
+}
+
+impl MppiBench {
+    /// Builds the controller for `case`.
+    pub fn new(case: MppiCase) -> Result<Self, Error> {
+        let mut experiment = Experiment::parse("<bench>", ACROBOT_TRACKING)?;
+        let config = &mut experiment.config;
+        config.mppi.num_samples = case.num_samples;
+        config.mppi.horizon = case.horizon;
+        config.mppi.backend = case.backend;
+        let env = experiment.build_env()?;
+        let action = experiment.config.planner.action.clone();
+        let planner = Planner::from_experiment(&experiment, env.as_ref(), action.len())?;
+        let state = vec![0.3, -0.2, 1.0, -1.5];
+        Ok(Self { planner, state, action, zone: env.danger_zone() })
+    }
+
+    /// One MPPI call (noise, rollouts, weights, update) plus the warm-start commit.
+    pub fn call(&mut self) -> f64 {
+        let Planner { mppi, model, cost } = &mut self.planner;
+        mppi.optimize(
+            model.as_ref(),
+            cost.as_ref(),
+            &self.state,
+            &self.action,
+            self.zone.as_ref(),
+            NoiseInput::Sampled,
+        )
+        .expect("benchmark inputs are valid");
+        mppi.commit(0);
+        mppi.action(0)[0]
+    }
+}
+
+/// Timing of repeated calls.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Timing {
+    /// Median time per call, in microseconds.
+    pub median_us: f64,
+    /// Mean time per call, in microseconds.
+    pub mean_us: f64,
+    /// Calls measured.
+    pub calls: usize,
+}
+
+/// Calls `f` for about `budget` after a short warm-up and reports per-call times.
+pub fn time_calls(mut f: impl FnMut(), budget: Duration) -> Timing {
+    let warmup = Instant::now();
+    while warmup.elapsed() < budget / 10 {
+        f();
+    }
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < budget || samples.len() < 5 {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let mean_us = samples.iter().sum::<f64>() / samples.len() as f64;
+    samples.sort_by(f64::total_cmp);
+    Timing { median_us: samples[samples.len() / 2], mean_us, calls: samples.len() }
+}

@@ -1,0 +1,54 @@
+//! `rlmpc bench`: the criterion benchmarks' cases, timed and printed as a table.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use rlmpc::bench::{mppi_cases, time_calls, MppiBench};
+
+use super::table::table;
+
+/// Arguments of `rlmpc bench`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Seconds of measurement per case.
+    #[arg(long, default_value_t = 1.0)]
+    seconds: f64,
+    /// Also write the results as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// Times every case and prints the table.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let budget = Duration::from_secs_f64(args.seconds);
+    let mut rows = Vec::new();
+    let mut records = Vec::new();
+    println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
+    for case in mppi_cases() {
+        let mut bench = MppiBench::new(case)?;
+        let timing = time_calls(
+            || {
+                bench.call();
+            },
+            budget,
+        );
+        rows.push(vec![
+            case.label(),
+            format!("{:.1}", timing.median_us),
+            format!("{:.1}", timing.mean_us),
+            timing.calls.to_string(),
+        ]);
+        records.push(serde_json::json!({ "case": case, "timing": timing }));
+    }
+    println!("{}", table(&["case", "median µs", "mean µs", "calls"], rows));
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&records)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}

@@ -1,0 +1,39 @@
+//! `rlmpc rollout`: replay a reference fixture through an environment.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rlmpc::core::fixture;
+use rlmpc::core::params::{ConfigSource, PluginSpec};
+use rlmpc::core::registry::EnvKind;
+
+/// Arguments of `rlmpc rollout`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Registry name of the environment (`rlmpc list` shows them), built with its default
+    /// parameters (danger zone off).
+    #[arg(long)]
+    env: String,
+    /// Fixture in the reference format: initial states and per-step actions (e.g. Gymnasium
+    /// recordings such as `tests/data/acrobot_continuous.json`).
+    #[arg(long)]
+    fixture: PathBuf,
+}
+
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    env: &'a str,
+    trajectories: Vec<fixture::Replayed>,
+}
+
+/// Replays every trajectory of the fixture in file order and prints JSON to stdout.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let source = ConfigSource { origin: "--env".into(), text: String::new() };
+    let mut env = PluginSpec::named(&args.env).build::<EnvKind, _>(&source, "defaults", |reg, p| (reg.build)(p))?;
+    let fixture = fixture::load(&args.fixture)?;
+    let trajectories = fixture::replay_all(env.as_mut(), &fixture)?;
+    let out = Output { env: &args.env, trajectories };
+    serde_json::to_writer(std::io::stdout().lock(), &out).context("writing JSON to stdout")?;
+    println!();
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The `rlmpc` binary end to end: plugin listing, fixture replay, pure MPPI, errors.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn rlmpc() -> Command {
+    let mut cmd = Command::cargo_bin("rlmpc").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn data(name: &str) -> Value {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn numbers(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(numbers).collect(),
+        Value::Number(n) => vec![n.as_f64().unwrap()],
+        other => panic!("expected numbers, got {other}"),
+    }
+}
+
+#[test]
+fn list_shows_every_builtin_plugin_by_kind() {
+    let out = stdout_of(rlmpc().arg("list"));
+    for expected in ["environments:", "acrobot", "pendulum", "costs:", "target-tracking", "danger", "negative-reward"] {
+        assert!(out.contains(expected), "missing {expected} in\n{out}");
+    }
+    assert!(out.contains("schedulers:") && out.contains("fixed"), "{out}");
+}
+
+#[test]
+fn rollout_reproduces_the_gymnasium_acrobot_recordings() {
+    let out =
+        stdout_of(rlmpc().args(["rollout", "--env", "acrobot", "--fixture", "tests/data/acrobot_continuous.json"]));
+    let ours: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(ours["env"], "acrobot");
+    let recorded = data("acrobot_continuous.json");
+    let recorded: Vec<&Value> =
+        recorded["sets"].as_object().unwrap().values().flat_map(|s| s.as_array().unwrap()).collect();
+    let ours = ours["trajectories"].as_array().unwrap();
+    assert_eq!(ours.len(), recorded.len());
+    for (mine, theirs) in ours.iter().zip(recorded) {
+        let tolerance = if theirs["states"].as_array().unwrap().len() > 51 { 1e-7 } else { 1e-10 };
+        for (a, b) in numbers(&mine["observations"]).iter().zip(numbers(&theirs["observations"])) {
+            assert!((a - b).abs() <= tolerance, "{}: {a} vs {b}", mine["id"]);
+        }
+        assert_eq!(numbers(&mine["rewards"]), numbers(&theirs["rewards"]), "{}", mine["id"]);
+    }
+}
+
+#[test]
+fn rollout_reproduces_the_gymnasium_pendulum_recordings() {
+    let out = stdout_of(rlmpc().args(["rollout", "--env", "pendulum", "--fixture", "tests/data/pendulum.json"]));
+    let ours: Value = serde_json::from_str(&out).unwrap();
+    let recorded = data("pendulum.json");
+    for (mine, theirs) in
+        ours["trajectories"].as_array().unwrap().iter().zip(recorded["trajectories"].as_array().unwrap())
+    {
+        for key in ["states", "observations", "rewards"] {
+            for (a, b) in numbers(&mine[key]).iter().zip(numbers(&theirs[key])) {
+                assert!((a - b).abs() <= 1e-12, "{key}: {a} vs {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn mppi_runs_episodes_and_prints_the_summary_table() {
+    let out = stdout_of(rlmpc().args(["mppi", "--config", "configs/acrobot/tracking_mppi.toml", "--episodes", "2"]));
+    for expected in ["| episode", "| success", "| steps", "| return", "| danger_steps"] {
+        assert!(out.contains(expected), "missing {expected} in\n{out}");
+    }
+}
+
+#[test]
+fn errors_name_the_cause_and_exit_nonzero() {
+    let assert =
+        rlmpc().args(["rollout", "--env", "acrobat", "--fixture", "tests/data/pendulum.json"]).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("did you mean `acrobot`?"), "{err}");
+    let assert = rlmpc().args(["mppi", "--config", "no/such/file.toml"]).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("no/such/file.toml"), "{err}");
+}
