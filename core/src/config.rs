@@ -5,7 +5,7 @@
 //!
 //! [env]
 //! name = "acrobot"
-//! params = { danger_zone = { x = 0.8, y = 0.4, width = 0.5, height = 0.5 } }
+//! params = { danger_zone = { x = 1.4, y = 0.6, width = 0.6, height = 0.6 } }
 //!
 //! [mppi]            # paper Table 5
 //! num_samples = 100

@@ -37,3 +37,34 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
 rlmpc_core::inventory::submit! {
     CostRegistration::new("danger", "Eq. 42: 1 while the model's (x, y) is inside the danger zone", build, module_path!())
 }
+
+#[cfg(test)]
+mod tests {
+    use rlmpc_core::{DangerZone, Lanes};
+
+    use super::*;
+
+    #[test]
+    fn indicator_is_one_inside_the_zone_and_zero_outside_or_without_one() {
+        let zone = DangerZone::square(1.0, 0.5, 0.4);
+        let xs: Vec<f64> = (0..16).map(|i| 0.61 + 0.05 * i as f64).collect();
+        let position = [Lanes::load(&xs), Lanes::splat(0.6)];
+        let step = |zone| StepView {
+            prev_state: &[],
+            state: &[],
+            control: &[],
+            reward: Lanes::splat(0.0),
+            tracked: &[],
+            position,
+            zone,
+        };
+        let mut got = [0.0; 16];
+        CostCoupling::running(&Danger, &step(Some(&zone)), &[]).store(&mut got);
+        for (x, g) in xs.iter().zip(got) {
+            let inside = (x - 1.0).abs() <= 0.2;
+            assert_eq!(g, f64::from(u8::from(inside)), "x = {x}");
+        }
+        CostCoupling::running(&Danger, &step(None), &[]).store(&mut got);
+        assert!(got.iter().all(|g| *g == 0.0));
+    }
+}

@@ -74,3 +74,57 @@ rlmpc_core::inventory::submit! {
         module_path!()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use rlmpc_core::{CostContext, Lanes, StateLayout, StepView, TrackedCoordinate};
+
+    use super::*;
+
+    fn context(action_dim: usize) -> CostContext {
+        let tracked = vec![
+            TrackedCoordinate { name: "theta", periodic: true },
+            TrackedCoordinate { name: "speed", periodic: false },
+        ];
+        CostContext { layout: StateLayout { state_dim: 2, control_dim: 1, tracked, has_position: false }, action_dim }
+    }
+
+    fn view<'a, R: Real>(tracked: &'a [R]) -> StepView<'a, R> {
+        StepView {
+            prev_state: tracked,
+            state: tracked,
+            control: &tracked[..1],
+            reward: R::zero(),
+            tracked,
+            position: [R::zero(); 2],
+            zone: None,
+        }
+    }
+
+    #[test]
+    fn distance_wraps_angles_but_not_plain_coordinates() {
+        let cost = TargetTracking { selected: vec![0, 1], periodic: vec![true, false] };
+        let pi = std::f64::consts::PI;
+        let got = CostCoupling::running(&cost, &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 5.0]);
+        assert!((got - (0.4f64.powi(2) + 9.0).sqrt()).abs() < 1e-12, "{got}");
+        let lanes = CostCoupling::running(
+            &cost,
+            &view(&[Lanes::splat(-pi + 0.3), Lanes::splat(2.0)]),
+            &[Lanes::splat(pi - 0.1), Lanes::splat(5.0)],
+        );
+        let mut out = [0.0; 16];
+        lanes.store(&mut out);
+        assert!(out.iter().all(|v| (v - got).abs() < 1e-5), "{out:?}");
+    }
+
+    #[test]
+    fn coordinates_select_by_name_and_sizes_must_match() {
+        let params = toml::Value::Table(toml::toml! { coordinates = ["speed"] });
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        assert!(build(&mut de, &context(1)).is_ok());
+        let params = toml::Value::Table(toml::Table::new());
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        let Err(BuildError::Invalid(message)) = build(&mut de, &context(1)) else { panic!("size mismatch accepted") };
+        assert!(message.contains("1 entries but 2 coordinates"), "{message}");
+    }
+}

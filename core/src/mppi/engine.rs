@@ -1,6 +1,8 @@
 //! The MPPI controller: pytorch-mppi 0.9.1's `command()` step by step (reference README §4),
 //! generalised to M candidate cost parameterisations on one shared set of rollouts.
 
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 
 use super::config::{Backend, MppiConfig, Settings};
@@ -24,6 +26,12 @@ pub(crate) const MAX_ACTION_VALUES: usize = 64;
 /// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
 /// more than it saves).
 const PARALLEL_MIN_SAMPLES: usize = 256;
+
+thread_local! {
+    /// Clamped controls of the chunk being rolled out, `[t][i][lane]`: reused across calls so
+    /// the hot loop does not allocate.
+    static CONTROLS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Where a call's noise comes from.
 #[derive(Clone, Copy, Debug)]
@@ -289,45 +297,48 @@ impl ChunkTask<'_, '_> {
             NoiseInput::Sampled => sample_noise(s, &mut chunk_rng(self.seed, self.call, chunk), eps),
             NoiseInput::Given(all) => eps.copy_from_slice(&all[chunk * CHUNK * hn..][..n * hn]),
         }
-        // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū. Controls go lane-major for the rollout.
-        let mut controls = vec![0.0; hn * CHUNK];
-        for (lane, e) in eps.chunks_exact_mut(hn).enumerate() {
-            for (j, (ej, uj)) in e.iter_mut().zip(self.shifted).enumerate() {
-                let i = j % nu;
-                let mut v = uj + *ej;
-                if let Some(lo) = &s.u_min {
-                    v = if v < lo[i] { lo[i] } else { v };
-                }
-                if let Some(hi) = &s.u_max {
-                    v = if v > hi[i] { hi[i] } else { v };
-                }
-                *ej = v - uj;
-                controls[j * CHUNK + lane] = v;
-            }
-        }
-        for j in 0..hn {
-            let last = controls[j * CHUNK + n - 1];
-            controls[j * CHUNK + n..(j + 1) * CHUNK].fill(last);
-        }
-        // Step 7: P_k = λ Σ_t Ū_tᵀ Σ⁻¹ ε̃_{k,t} (|ε̃| with noise_abs_cost).
-        for (p, e) in perturbation.iter_mut().zip(eps.chunks_exact(hn)) {
-            let mut total = 0.0;
-            for (u_t, e_t) in self.shifted.chunks_exact(nu).zip(e.chunks_exact(nu)) {
-                for (i, u) in u_t.iter().enumerate() {
-                    let a: f64 = e_t
-                        .iter()
-                        .enumerate()
-                        .map(|(j, e)| if s.noise_abs_cost { e.abs() } else { *e } * s.sigma_inverse[j * nu + i])
-                        .sum();
-                    total += u * (s.lambda * a);
+        // Steps 3–7, with the clamped controls lane-major in a per-thread buffer.
+        CONTROLS.with_borrow_mut(|controls| {
+            controls.resize(hn * CHUNK, 0.0);
+            // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū. Controls go lane-major for the rollout.
+            for (lane, e) in eps.chunks_exact_mut(hn).enumerate() {
+                for (j, (ej, uj)) in e.iter_mut().zip(self.shifted).enumerate() {
+                    let i = j % nu;
+                    let mut v = uj + *ej;
+                    if let Some(lo) = &s.u_min {
+                        v = if v < lo[i] { lo[i] } else { v };
+                    }
+                    if let Some(hi) = &s.u_max {
+                        v = if v > hi[i] { hi[i] } else { v };
+                    }
+                    *ej = v - uj;
+                    controls[j * CHUNK + lane] = v;
                 }
             }
-            *p = total;
-        }
-        // Steps 5–6: rollouts and their costs under each candidate.
-        match s.backend {
-            Backend::Lanes => self.job.run::<Lanes>(&controls, n, costs),
-            Backend::Scalar => self.job.run::<f64>(&controls, n, costs),
-        }
+            for j in 0..hn {
+                let last = controls[j * CHUNK + n - 1];
+                controls[j * CHUNK + n..(j + 1) * CHUNK].fill(last);
+            }
+            // Step 7: P_k = λ Σ_t Ū_tᵀ Σ⁻¹ ε̃_{k,t} (|ε̃| with noise_abs_cost).
+            for (p, e) in perturbation.iter_mut().zip(eps.chunks_exact(hn)) {
+                let mut total = 0.0;
+                for (u_t, e_t) in self.shifted.chunks_exact(nu).zip(e.chunks_exact(nu)) {
+                    for (i, u) in u_t.iter().enumerate() {
+                        let a: f64 = e_t
+                            .iter()
+                            .enumerate()
+                            .map(|(j, e)| if s.noise_abs_cost { e.abs() } else { *e } * s.sigma_inverse[j * nu + i])
+                            .sum();
+                        total += u * (s.lambda * a);
+                    }
+                }
+                *p = total;
+            }
+            // Steps 5–6: rollouts and their costs under each candidate.
+            match s.backend {
+                Backend::Lanes => self.job.run::<Lanes>(controls, n, costs),
+                Backend::Scalar => self.job.run::<f64>(controls, n, costs),
+            }
+        });
     }
 }
