@@ -4,7 +4,7 @@
 
 use rlmpc::core::mppi::{Backend, Mppi, MppiConfig, NoiseInput, NoiseSigma};
 use rlmpc::core::{Cost, DangerZone};
-use rlmpc::core::{CostCoupling, Dynamics, Needs, Real, RewardModel, StateLayout, StepView, SurrogateModel};
+use rlmpc::core::{CostCoupling, Dynamics, Needs, Real, RewardModel, StateLayout, StateMap, StepView, SurrogateModel};
 use rlmpc::envs::acrobot::AcrobotModel;
 use rlmpc::envs::pendulum::PendulumModel;
 use serde_json::Value;
@@ -43,6 +43,12 @@ impl Dynamics for Linear2d {
 impl RewardModel for Linear2d {
     fn reward<R: Real>(&self, _x: &[R], _u: &[R], _next: &[R], _zone: Option<&DangerZone>) -> R {
         R::zero()
+    }
+}
+
+impl StateMap for Linear2d {
+    fn observe(&self, x: &[f64], _zone: Option<&DangerZone>) -> Vec<f64> {
+        x.to_vec()
     }
 }
 

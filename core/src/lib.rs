@@ -4,7 +4,8 @@
 //!
 //! - [`numeric`]: the [`Real`] number-type abstraction — model code is written once and runs
 //!   as f64 scalars, f32 scalars, or 16-lane f32 SIMD values ([`Lanes`]).
-//! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂) and [`RewardModel`] (r̂).
+//! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂), [`RewardModel`] (r̂) and
+//!   [`StateMap`] (ψ).
 //! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
 //! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions.
 //! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
@@ -55,9 +56,12 @@ pub use cost::{Cost, CostContext, CostCoupling, Needs, StepView};
 pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
 pub use error::{Error, Result};
 pub use geometry::DangerZone;
-pub use model::{Dynamics, RewardModel, StateLayout, SurrogateModel, TrackedCoordinate};
+pub use model::{Dynamics, RewardModel, StateLayout, StateMap, SurrogateModel, TrackedCoordinate};
 pub use numeric::{Lanes, Mask, Real};
 pub use weighted_sum::WeightedSum;
+
+/// This crate's version; out-of-tree plugins record the one they were built against.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Re-exported so plugins deserialize parameters with the same `erased-serde` as core.
 pub use erased_serde;

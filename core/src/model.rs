@@ -1,4 +1,5 @@
-//! The surrogate model M̂ that MPPI plans with: dynamics P̂ and reward model r̂ (paper Sec. 3),
+//! The surrogate model M̂ that MPPI plans with: dynamics P̂, reward model r̂ and state map ψ
+//! (paper Sec. 3),
 //! written once against [`Real`] and erased into [`SurrogateModel`] for every backend.
 
 use crate::geometry::DangerZone;
@@ -46,6 +47,13 @@ pub trait RewardModel: Send + Sync + 'static {
     fn reward<R: Real>(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R;
 }
 
+/// ψ: X → S, the state interface map (paper Sec. 3): the RL observation of a model state.
+/// The real environment observes through the same map, so ψ(x_t) = s_t.
+pub trait StateMap: Send + Sync + 'static {
+    /// ψ(x) in an episode whose danger zone is `zone` (its features are part of s).
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64>;
+}
+
 /// A surrogate model on one number type: the object-safe face of
 /// [`Dynamics`] + [`RewardModel`] for backend `R`.
 pub trait SurrogateIn<R: Real> {
@@ -59,12 +67,14 @@ pub trait SurrogateIn<R: Real> {
     fn position(&self, x: &[R]) -> [R; 2];
 }
 
-/// A surrogate model on every backend. Implemented automatically for any type that is both
-/// [`Dynamics`] and [`RewardModel`]; a new backend is one more supertrait here, with no change
-/// to any model.
+/// A surrogate model M̂ = (P̂, r̂, ψ) on every backend. Implemented automatically for any type
+/// that is [`Dynamics`], [`RewardModel`] and [`StateMap`]; a new backend is one more
+/// supertrait here, with no change to any model.
 pub trait SurrogateModel: SurrogateIn<f64> + SurrogateIn<f32> + SurrogateIn<Lanes> + Send + Sync {
     /// See [`Dynamics::layout`].
     fn layout(&self) -> StateLayout;
+    /// See [`StateMap::observe`].
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64>;
 }
 
 impl<R: Real, T: Dynamics + RewardModel> SurrogateIn<R> for T {
@@ -86,8 +96,11 @@ impl<R: Real, T: Dynamics + RewardModel> SurrogateIn<R> for T {
     }
 }
 
-impl<T: Dynamics + RewardModel> SurrogateModel for T {
+impl<T: Dynamics + RewardModel + StateMap> SurrogateModel for T {
     fn layout(&self) -> StateLayout {
         Dynamics::layout(self)
+    }
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
+        StateMap::observe(self, x, zone)
     }
 }

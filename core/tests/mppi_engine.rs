@@ -2,7 +2,7 @@
 //! and the paper's M candidates on one shared noise set (DECISIONS §1).
 
 use rlmpc_core::mppi::{Backend, Mppi, MppiConfig, NoiseInput};
-use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StepView};
+use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StateMap, StepView};
 
 /// A double integrator: position and velocity, force input.
 struct DoubleIntegrator;
@@ -20,6 +20,12 @@ impl Dynamics for DoubleIntegrator {
 impl RewardModel for DoubleIntegrator {
     fn reward<R: Real>(&self, _x: &[R], _u: &[R], next: &[R], _zone: Option<&DangerZone>) -> R {
         -next[0].square()
+    }
+}
+
+impl StateMap for DoubleIntegrator {
+    fn observe(&self, x: &[f64], _zone: Option<&DangerZone>) -> Vec<f64> {
+        x.to_vec()
     }
 }
 

@@ -27,5 +27,5 @@ pub mod model_env;
 pub mod pendulum;
 
 pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
-pub use model_env::{zone_penalty, ModelDomain, ModelEnv};
+pub use model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 pub use pendulum::{Pendulum, PendulumModel, PendulumParams};

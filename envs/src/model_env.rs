@@ -10,19 +10,18 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rlmpc_core::registry::BuildError;
 use rlmpc_core::{
-    BoxSpace, DangerZone, Dynamics, EnvSpec, Environment, Real, RewardModel, StepInfo, SurrogateModel, Transition,
+    BoxSpace, DangerZone, Dynamics, EnvSpec, Environment, Real, RewardModel, StateMap, StepInfo, SurrogateModel,
+    Transition,
 };
 
 /// A domain whose model, run with `R = f64`, is the real environment.
-pub trait ModelDomain: Dynamics + RewardModel + Sized {
+pub trait ModelDomain: Dynamics + RewardModel + StateMap + Sized {
     /// Registry name (`"acrobot"`, `"pendulum"`).
     const NAME: &'static str;
     /// Observation space without the danger-zone features.
     fn observation_space(&self) -> BoxSpace;
     /// Action space; actions are clipped to it before the dynamics.
     fn action_space(&self) -> BoxSpace;
-    /// Gymnasium's `_get_obs()` of model state `x` (without zone features).
-    fn observe(&self, x: &[f64]) -> Vec<f64>;
     /// Whether `x` ends the episode (`terminated`; also the step's `info.success`).
     fn is_terminal(&self, x: &[f64]) -> bool;
     /// Draws an initial state (Gymnasium's `reset` distribution, from our generator).
@@ -76,13 +75,9 @@ impl<D: ModelDomain> ModelEnv<D> {
         self.elapsed
     }
 
-    /// ψ(x): the domain's observation, then the zone features when a zone is set.
+    /// s = ψ(x), through the same map MPPI's virtual tuples use.
     fn observe(&self) -> Vec<f64> {
-        let mut observation = self.model.observe(&self.state);
-        if let Some(z) = &self.zone {
-            observation.extend([z.x, z.y, z.width]);
-        }
-        observation
+        StateMap::observe(self.model.as_ref(), &self.state, self.zone.as_ref())
     }
 }
 
@@ -138,6 +133,12 @@ impl<D: ModelDomain> Environment for ModelEnv<D> {
     fn surrogate(&self) -> Arc<dyn SurrogateModel> {
         self.model.clone()
     }
+}
+
+/// The square-zone features (x_D, y_D, s_D) that Acrobot-DZ appends to its observation
+/// (App. B.1); nothing without a zone.
+pub fn square_zone_features(zone: Option<&DangerZone>) -> impl Iterator<Item = f64> {
+    zone.map(|z| [z.x, z.y, z.width]).into_iter().flatten()
 }
 
 /// `penalty · 1[point ∈ zone]` (the App. B.1 danger term of r̂), zero without a zone.

@@ -6,10 +6,12 @@ use std::f64::consts::PI;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rlmpc_core::registry::{BuildError, EnvRegistration, Params};
-use rlmpc_core::{BoxSpace, DangerZone, Dynamics, Environment, Real, RewardModel, StateLayout, TrackedCoordinate};
+use rlmpc_core::{
+    BoxSpace, DangerZone, Dynamics, Environment, Real, RewardModel, StateLayout, StateMap, TrackedCoordinate,
+};
 use serde::Deserialize;
 
-use crate::model_env::{zone_penalty, ModelDomain, ModelEnv};
+use crate::model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 
 /// Pendulum dynamics and reward over x = (θ, θ̇), u = (torque), in Gymnasium 1.4.0's
 /// expression order (θ = 0 is upright; θ is not wrapped).
@@ -88,6 +90,15 @@ impl RewardModel for PendulumModel {
     }
 }
 
+/// ψ: [cos θ, sin θ, θ̇], Gymnasium's `_get_obs()`, then the zone features if a zone is set.
+impl StateMap for PendulumModel {
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
+        let mut observation = vec![x[0].cos(), x[0].sin(), x[1]];
+        observation.extend(square_zone_features(zone));
+        observation
+    }
+}
+
 impl ModelDomain for PendulumModel {
     const NAME: &'static str = "pendulum";
 
@@ -100,9 +111,6 @@ impl ModelDomain for PendulumModel {
     }
 
     /// `[cos θ, sin θ, θ̇]`, in f64 (Gymnasium casts to f32).
-    fn observe(&self, x: &[f64]) -> Vec<f64> {
-        vec![x[0].cos(), x[0].sin(), x[1]]
-    }
 
     /// Pendulum-v1 never terminates; episodes end by truncation.
     fn is_terminal(&self, _x: &[f64]) -> bool {

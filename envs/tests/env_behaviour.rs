@@ -109,6 +109,21 @@ fn the_same_seed_gives_the_same_initial_state() {
 }
 
 #[test]
+fn the_surrogate_state_map_gives_the_environment_observation() {
+    let zone = Some(DangerZone::square(1.4, 0.6, 0.6));
+    let mut env = acrobot(zone, 500);
+    let mut observation = env.reset(Some(3));
+    let surrogate = env.surrogate();
+    for t in 0..10 {
+        assert_eq!(surrogate.observe(env.model_state(), zone.as_ref()), observation, "ψ(x_t) = s_t at step {t}");
+        observation = env.step(&[0.8]).observation;
+    }
+    let mut pendulum = Pendulum::from_params(PendulumParams::default()).unwrap();
+    let observation = pendulum.reset(Some(3));
+    assert_eq!(pendulum.surrogate().observe(pendulum.model_state(), None), observation);
+}
+
+#[test]
 fn the_surrogate_steps_exactly_like_the_environment() {
     let mut env = acrobot(None, 500);
     env.reset(Some(11));

@@ -7,12 +7,12 @@ mod model;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rlmpc_core::registry::{BuildError, EnvRegistration, Params};
-use rlmpc_core::{BoxSpace, DangerZone, Environment};
+use rlmpc_core::{BoxSpace, DangerZone, Environment, StateMap};
 use serde::Deserialize;
 
 pub use model::AcrobotModel;
 
-use crate::model_env::{ModelDomain, ModelEnv};
+use crate::model_env::{square_zone_features, ModelDomain, ModelEnv};
 
 /// The Acrobot environment: [`AcrobotModel`] stepped in f64 (the paper's model is exact).
 pub type Acrobot = ModelEnv<AcrobotModel>;
@@ -45,6 +45,16 @@ impl Acrobot {
     }
 }
 
+/// ψ (App. B.1): [cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2], Gymnasium's `_get_obs()`, then the
+/// zone's (x_D, y_D, s_D) in Acrobot-DZ.
+impl StateMap for AcrobotModel {
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
+        let mut observation = vec![x[0].cos(), x[0].sin(), x[1].cos(), x[1].sin(), x[2], x[3]];
+        observation.extend(square_zone_features(zone));
+        observation
+    }
+}
+
 impl ModelDomain for AcrobotModel {
     const NAME: &'static str = "acrobot";
 
@@ -59,9 +69,6 @@ impl ModelDomain for AcrobotModel {
     }
 
     /// `[cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2]`, in f64 (Gymnasium casts to f32).
-    fn observe(&self, x: &[f64]) -> Vec<f64> {
-        vec![x[0].cos(), x[0].sin(), x[1].cos(), x[1].sin(), x[2], x[3]]
-    }
 
     fn is_terminal(&self, x: &[f64]) -> bool {
         self.tip_above_goal(x)
