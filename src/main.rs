@@ -17,7 +17,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// List every registered plugin by kind, with a one-line description.
-    List,
+    List(commands::list::Args),
     /// Replay a reference fixture (initial states + actions) and print the trajectories as JSON.
     Rollout(commands::rollout::Args),
     /// Run pure MPPI on the real environment and print per-episode and mean ± std metrics.
@@ -29,7 +29,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::List => commands::list::run(),
+        Command::List(args) => commands::list::run(args),
         Command::Rollout(args) => commands::rollout::run(args),
         Command::Mppi(args) => commands::mppi::run(args),
         Command::Bench(args) => commands::bench::run(args),

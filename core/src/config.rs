@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! seed = 0
+//! plugins = ["plugins/libmy_costs.so"]   # optional: plugin libraries to load first
 //!
 //! [env]
 //! name = "acrobot"
@@ -21,7 +22,7 @@
 //!
 //! Unknown keys, missing keys and wrong types are errors naming the key and its line.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -85,6 +86,11 @@ pub struct ExperimentConfig {
     /// Master seed: episode resets and MPPI noise derive from it.
     #[serde(default)]
     pub seed: u64,
+    /// Plugin libraries (`.so`, `.dylib`, `.dll`) that register more environments, costs or
+    /// schedulers; loaded before anything is built (see the book's Plugins chapter). Relative
+    /// paths resolve against the config file's directory.
+    #[serde(default)]
+    pub plugins: Vec<PathBuf>,
     /// The environment plugin.
     pub env: PluginSpec,
     /// MPPI settings (paper Table 5).
@@ -108,6 +114,9 @@ pub struct Experiment {
     pub config: ExperimentConfig,
     /// Where they came from.
     pub source: ConfigSource,
+    /// Directory that relative paths in the file resolve against: the file's own directory,
+    /// or `None` (the working directory) for text that did not come from a file.
+    pub dir: Option<PathBuf>,
 }
 
 impl Experiment {
@@ -117,14 +126,23 @@ impl Experiment {
             origin: origin.to_string(),
             message: describe_toml_error(text, &e),
         })?;
-        Ok(Self { config, source: ConfigSource { origin: origin.to_string(), text: text.to_string() } })
+        Ok(Self { config, source: ConfigSource { origin: origin.to_string(), text: text.to_string() }, dir: None })
     }
 
     /// Reads and parses a file.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text =
             std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
-        Self::parse(&path.display().to_string(), &text)
+        let mut experiment = Self::parse(&path.display().to_string(), &text)?;
+        experiment.dir = Some(path.parent().unwrap_or(Path::new("")).to_path_buf());
+        Ok(experiment)
+    }
+
+    /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading
+    /// them is up to the caller (`rlmpc_plugins::load_all`): core does not open libraries.
+    pub fn plugin_paths(&self) -> Vec<PathBuf> {
+        let dir = self.dir.as_deref().unwrap_or(Path::new(""));
+        self.config.plugins.iter().map(|path| dir.join(path)).collect()
     }
 
     /// Builds the configured environment.

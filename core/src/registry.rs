@@ -1,15 +1,16 @@
 //! The plugin registry: every implementation submits one [`Registration`] with
-//! `inventory::submit!` next to its definition; the name → plugin map of each kind is built
-//! on first use, sorted, and refuses a name registered twice.
+//! `inventory::submit!` next to its definition, and plugin libraries loaded at run time add
+//! theirs with [`register_dynamic`]. The name → plugin map of each kind merges both, sorted,
+//! and refuses a name registered twice.
 //!
 //! ```text
 //! inventory::submit! {
-//!     EnvRegistration::new("acrobot", "Gymnasium Acrobot-v1 physics, continuous torque", build)
+//!     EnvRegistration::new("acrobot", "Gymnasium Acrobot-v1 physics, continuous torque", build, module_path!())
 //! }
 //! ```
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{PoisonError, RwLock};
 
 use crate::cost::{Cost, CostContext};
 use crate::env::Environment;
@@ -40,8 +41,8 @@ pub trait PluginKind: Sized + 'static {
     const KIND: &'static str;
     /// Function that builds an instance from parameters.
     type Builder: Copy + 'static;
-    /// The lazily built table of this kind.
-    fn table() -> &'static OnceLock<Result<BTreeMap<&'static str, &'static Registration<Self>>, Error>>;
+    /// Registrations of this kind added at run time ([`register_dynamic`]).
+    fn dynamic() -> &'static RwLock<Vec<&'static Registration<Self>>>;
     /// All registrations of this kind submitted in the linked program.
     fn submitted() -> Vec<&'static Registration<Self>>;
 }
@@ -59,7 +60,8 @@ pub struct Registration<K: PluginKind> {
 }
 
 impl<K: PluginKind> Registration<K> {
-    /// A registration; use with `inventory::submit!`.
+    /// A registration: submit it with `inventory::submit!`, or, in a plugin library, hand it
+    /// to the loader's `rlmpc_plugins::Registrar`.
     pub const fn new(name: &'static str, summary: &'static str, build: K::Builder, origin: &'static str) -> Self {
         Self { name, summary, build, origin }
     }
@@ -75,9 +77,9 @@ macro_rules! plugin_kind {
         impl PluginKind for $kind {
             const KIND: &'static str = $display;
             type Builder = $builder;
-            fn table() -> &'static OnceLock<Result<BTreeMap<&'static str, &'static Registration<Self>>, Error>> {
-                static TABLE: OnceLock<Result<BTreeMap<&'static str, &'static $alias>, Error>> = OnceLock::new();
-                &TABLE
+            fn dynamic() -> &'static RwLock<Vec<&'static Registration<Self>>> {
+                static DYNAMIC: RwLock<Vec<&'static $alias>> = RwLock::new(Vec::new());
+                &DYNAMIC
             }
             fn submitted() -> Vec<&'static Registration<Self>> {
                 inventory::iter::<$alias>.into_iter().collect()
@@ -102,30 +104,55 @@ plugin_kind!(
     fn(Params<'_, '_>) -> Result<Box<dyn InfluenceScheduler>, BuildError>
 );
 
-/// The sorted name → registration map of kind `K`, or the ambiguity error.
-pub fn plugins<K: PluginKind>() -> Result<&'static BTreeMap<&'static str, &'static Registration<K>>, Error> {
-    let table = K::table().get_or_init(|| {
-        let mut map: BTreeMap<&'static str, &'static Registration<K>> = BTreeMap::new();
-        for reg in K::submitted() {
-            if let Some(previous) = map.insert(reg.name, reg) {
-                return Err(Error::AmbiguousPlugin {
-                    kind: K::KIND,
-                    name: reg.name.to_string(),
-                    first: previous.origin.to_string(),
-                    second: reg.origin.to_string(),
-                });
-            }
+/// Name → registration map of kind `K`.
+pub type Table<K> = BTreeMap<&'static str, &'static Registration<K>>;
+
+/// The submitted registrations of kind `K` followed by `lists`, merged into one sorted map;
+/// a name that occurs twice is an ambiguity error naming both origins.
+fn merge<K: PluginKind>(lists: &[&[&'static Registration<K>]]) -> Result<Table<K>, Error> {
+    let mut map = Table::<K>::new();
+    let submitted = K::submitted();
+    for &reg in submitted.iter().chain(lists.iter().flat_map(|list| list.iter())) {
+        if let Some(previous) = map.insert(reg.name, reg) {
+            return Err(Error::AmbiguousPlugin {
+                kind: K::KIND,
+                name: reg.name.to_string(),
+                first: previous.origin.to_string(),
+                second: reg.origin.to_string(),
+            });
         }
-        Ok(map)
-    });
-    table.as_ref().map_err(|e| Error::Invalid(e.to_string()))
+    }
+    Ok(map)
+}
+
+/// The sorted name → registration map of kind `K` (submitted and run-time registrations), or
+/// the ambiguity error.
+pub fn plugins<K: PluginKind>() -> Result<Table<K>, Error> {
+    let dynamic = K::dynamic().read().unwrap_or_else(PoisonError::into_inner);
+    merge::<K>(&[&dynamic])
+}
+
+/// Checks that no name in `registrations` is already registered for kind `K` or repeats in
+/// the list, without registering anything (the ambiguity error otherwise).
+pub fn check_unregistered<K: PluginKind>(registrations: &[&'static Registration<K>]) -> Result<(), Error> {
+    let dynamic = K::dynamic().read().unwrap_or_else(PoisonError::into_inner);
+    merge::<K>(&[&dynamic, registrations]).map(drop)
+}
+
+/// Adds registrations made at run time (by a plugin library) to kind `K`: all of them, or
+/// none and the ambiguity error when a name is already registered or repeats in the list.
+pub fn register_dynamic<K: PluginKind>(registrations: &[&'static Registration<K>]) -> Result<(), Error> {
+    let mut dynamic = K::dynamic().write().unwrap_or_else(PoisonError::into_inner);
+    merge::<K>(&[&dynamic, registrations])?;
+    dynamic.extend_from_slice(registrations);
+    Ok(())
 }
 
 /// Looks a plugin up by name; an unknown name lists the known ones and suggests the closest.
 pub fn lookup<K: PluginKind>(name: &str) -> Result<&'static Registration<K>, Error> {
     let table = plugins::<K>()?;
     if let Some(reg) = table.get(name) {
-        return Ok(reg);
+        return Ok(*reg);
     }
     let closest = table
         .keys()

@@ -110,8 +110,6 @@ impl ModelDomain for PendulumModel {
         BoxSpace { low: vec![-Self::MAX_TORQUE], high: vec![Self::MAX_TORQUE] }
     }
 
-    /// `[cos θ, sin θ, θ̇]`, in f64 (Gymnasium casts to f32).
-
     /// Pendulum-v1 never terminates; episodes end by truncation.
     fn is_terminal(&self, _x: &[f64]) -> bool {
         false

@@ -1,6 +1,16 @@
 //! `rlmpc list`: every registered plugin, by kind.
 
+use std::path::PathBuf;
+
 use rlmpc::core::registry::{plugins, CostKind, EnvKind, PluginKind, SchedulerKind};
+
+/// Arguments of `rlmpc list`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Load this plugin library first (repeatable); its entries are listed with the built-in ones.
+    #[arg(long = "plugin", value_name = "PATH")]
+    plugins: Vec<PathBuf>,
+}
 
 fn print_kind<K: PluginKind>(title: &str) -> anyhow::Result<()> {
     println!("{title}:");
@@ -10,8 +20,11 @@ fn print_kind<K: PluginKind>(title: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the plugin table.
-pub fn run() -> anyhow::Result<()> {
+/// Loads the requested plugin libraries, then prints the plugin table.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    for plugin in rlmpc::plugins::load_all(&args.plugins)? {
+        println!("loaded plugin {}", plugin.path.display());
+    }
     print_kind::<EnvKind>("environments")?;
     print_kind::<CostKind>("costs")?;
     print_kind::<SchedulerKind>("schedulers")?;

@@ -37,6 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
     }
+    rlmpc::plugins::load_all(experiment.plugin_paths())?;
     let config = &experiment.config;
     let episodes = args.episodes.unwrap_or(config.evaluation.episodes);
     let mut env = experiment.build_env()?;

@@ -45,8 +45,8 @@ impl Acrobot {
     }
 }
 
-/// ψ (App. B.1): [cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2], Gymnasium's `_get_obs()`, then the
-/// zone's (x_D, y_D, s_D) in Acrobot-DZ.
+/// ψ (App. B.1): [cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2], Gymnasium's `_get_obs()` in f64
+/// (Gymnasium casts to f32), then the zone's (x_D, y_D, s_D) in Acrobot-DZ.
 impl StateMap for AcrobotModel {
     fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
         let mut observation = vec![x[0].cos(), x[0].sin(), x[1].cos(), x[1].sin(), x[2], x[3]];
@@ -67,8 +67,6 @@ impl ModelDomain for AcrobotModel {
     fn action_space(&self) -> BoxSpace {
         BoxSpace { low: vec![-1.0], high: vec![1.0] }
     }
-
-    /// `[cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2]`, in f64 (Gymnasium casts to f32).
 
     fn is_terminal(&self, x: &[f64]) -> bool {
         self.tip_above_goal(x)
