@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use rlmpc::bench::{mppi_cases, time_calls, MppiBench};
 
 use super::table::table;
@@ -25,7 +26,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
-    for case in mppi_cases() {
+    let cases = mppi_cases();
+    let bar = ProgressBar::new(cases.len() as u64)
+        .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
+    for case in cases {
+        bar.set_message(case.label());
         let mut bench = MppiBench::new(case)?;
         let timing = time_calls(
             || {
@@ -40,7 +45,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             timing.calls.to_string(),
         ]);
         records.push(serde_json::json!({ "case": case, "timing": timing }));
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     println!("{}", table(&["case", "median µs", "mean µs", "calls"], rows));
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&records)?)
