@@ -52,6 +52,11 @@ pub trait RewardModel: Send + Sync + 'static {
 pub trait StateMap: Send + Sync + 'static {
     /// ψ(x) in an episode whose danger zone is `zone` (its features are part of s).
     fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64>;
+    /// Whether x is a terminal state of the task (the episode ends in it: `terminated`).
+    /// Virtual rollouts cut their value targets there. Defaults to never.
+    fn terminated(&self, _x: &[f64]) -> bool {
+        false
+    }
 }
 
 /// A surrogate model on one number type: the object-safe face of
@@ -75,6 +80,8 @@ pub trait SurrogateModel: SurrogateIn<f64> + SurrogateIn<f32> + SurrogateIn<Lane
     fn layout(&self) -> StateLayout;
     /// See [`StateMap::observe`].
     fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64>;
+    /// See [`StateMap::terminated`].
+    fn terminated(&self, x: &[f64]) -> bool;
 }
 
 impl<R: Real, T: Dynamics + RewardModel> SurrogateIn<R> for T {
@@ -102,5 +109,8 @@ impl<T: Dynamics + RewardModel + StateMap> SurrogateModel for T {
     }
     fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
         StateMap::observe(self, x, zone)
+    }
+    fn terminated(&self, x: &[f64]) -> bool {
+        StateMap::terminated(self, x)
     }
 }

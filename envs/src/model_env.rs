@@ -22,8 +22,6 @@ pub trait ModelDomain: Dynamics + RewardModel + StateMap + Sized {
     fn observation_space(&self) -> BoxSpace;
     /// Action space; actions are clipped to it before the dynamics.
     fn action_space(&self) -> BoxSpace;
-    /// Whether `x` ends the episode (`terminated`; also the step's `info.success`).
-    fn is_terminal(&self, x: &[f64]) -> bool;
     /// Draws an initial state (Gymnasium's `reset` distribution, from our generator).
     fn initial_state(&self, rng: &mut ChaCha8Rng) -> Vec<f64>;
 }
@@ -104,7 +102,7 @@ impl<D: ModelDomain> Environment for ModelEnv<D> {
         let reward = RewardModel::reward(self.model.as_ref(), &self.state, &u, &next, self.zone.as_ref());
         self.state = next;
         self.elapsed += 1;
-        let terminated = self.model.is_terminal(&self.state);
+        let terminated = StateMap::terminated(self.model.as_ref(), &self.state);
         let in_danger_zone = self.zone.is_some_and(|z| z.contains(self.model.position(&self.state)));
         Transition {
             observation: self.observe(),

@@ -91,6 +91,7 @@ impl RewardModel for PendulumModel {
 }
 
 /// ψ: [cos θ, sin θ, θ̇], Gymnasium's `_get_obs()`, then the zone features if a zone is set.
+/// Pendulum-v1 never terminates (the default `terminated`); episodes end by truncation.
 impl StateMap for PendulumModel {
     fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
         let mut observation = vec![x[0].cos(), x[0].sin(), x[1]];
@@ -108,11 +109,6 @@ impl ModelDomain for PendulumModel {
 
     fn action_space(&self) -> BoxSpace {
         BoxSpace { low: vec![-Self::MAX_TORQUE], high: vec![Self::MAX_TORQUE] }
-    }
-
-    /// Pendulum-v1 never terminates; episodes end by truncation.
-    fn is_terminal(&self, _x: &[f64]) -> bool {
-        false
     }
 
     /// `uniform(low=[−π, −1], high=[π, 1])`, from our generator.

@@ -53,6 +53,11 @@ impl StateMap for AcrobotModel {
         observation.extend(square_zone_features(zone));
         observation
     }
+
+    /// The tip is above height 1: −cos θ1 − cos(θ1 + θ2) > 1.
+    fn terminated(&self, x: &[f64]) -> bool {
+        self.tip_above_goal(x)
+    }
 }
 
 impl ModelDomain for AcrobotModel {
@@ -66,10 +71,6 @@ impl ModelDomain for AcrobotModel {
 
     fn action_space(&self) -> BoxSpace {
         BoxSpace { low: vec![-1.0], high: vec![1.0] }
-    }
-
-    fn is_terminal(&self, x: &[f64]) -> bool {
-        self.tip_above_goal(x)
     }
 
     /// `uniform(−0.1, 0.1, size=4).astype(float32)`, as Gymnasium, from our generator.
