@@ -14,7 +14,7 @@ fn main() -> Result<(), rlmpc::core::Error> {
     let mut policy = ConstantAction(action);
 
     let results = (0..5)
-        .map(|episode| run_episode(env.as_mut(), &mut planner, &mut policy, episode))
+        .map(|episode| run_episode(env.as_mut(), Some(&mut planner), &mut policy, episode))
         .collect::<Result<Vec<_>, _>>()?;
     for (episode, result) in results.iter().enumerate() {
         println!("episode {episode}: {result:?}");

@@ -58,7 +58,7 @@ fn main() -> Result<(), rlmpc::core::Error> {
     let experiment = Experiment::parse("<example 02>", CONFIG)?;
     let mut env = experiment.build_env()?;
     let mut planner = Planner::from_experiment(&experiment, env.as_ref(), 1)?;
-    let result = run_episode(env.as_mut(), &mut planner, &mut ConstantAction(vec![0.0]), 0)?;
+    let result = run_episode(env.as_mut(), Some(&mut planner), &mut ConstantAction(vec![0.0]), 0)?;
     println!("pendulum with tracking + effort: return {:.1} over {} steps", result.episode_return, result.steps);
     Ok(())
 }

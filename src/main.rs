@@ -24,6 +24,10 @@ enum Command {
     Mppi(commands::mppi::Args),
     /// Time one MPPI call per backend and problem size, and print a table.
     Bench(commands::bench::Args),
+    /// Train a policy (PPO-MPPI, Alg. 1, or flat PPO) into a run directory.
+    Train(commands::train::Args),
+    /// Evaluate a trained run's deterministic policy and print the metrics table.
+    Eval(commands::eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +37,8 @@ fn main() -> ExitCode {
         Command::Rollout(args) => commands::rollout::run(args),
         Command::Mppi(args) => commands::mppi::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Train(args) => commands::train::run(args).map(drop),
+        Command::Eval(args) => commands::eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

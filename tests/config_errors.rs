@@ -68,7 +68,11 @@ fn unknown_plugin_lists_known_names_and_suggests_the_closest() {
 fn bad_plugin_parameters_name_the_table_the_key_and_the_line() {
     let text = GOOD.replace("name = \"acrobot\"", "name = \"acrobot\"\nparams = { max_episode_steps = \"long\" }");
     let e = error_of(&text);
-    assert!(e.contains("line 4") && e.contains("[env.params]") && e.contains("max_episode_steps"), "{e}");
+    assert!(e.contains("test.toml, [env.params]") && e.contains("key `max_episode_steps`"), "{e}");
+    let text = GOOD
+        .replace("name = \"acrobot\"", "name = \"acrobot\"\n[env.params.danger_zone]\nx = 1.0\ny = 0.5\nwidth = 0.5");
+    let e = error_of(&text);
+    assert!(e.contains("[env.params]") && e.contains("key `danger_zone`") && e.contains("height"), "{e}");
     let text = GOOD.replace("weight = 50.0", "weight = 50.0\nparams = { coordinates = [\"theta3\"] }");
     let e = error_of(&text);
     assert!(e.contains("[costs[0].params]") && e.contains("theta3") && e.contains("theta1"), "{e}");

@@ -20,17 +20,20 @@
 //! action = [3.14159, 0.0]
 //! ```
 //!
-//! Unknown keys, missing keys and wrong types are errors naming the key and its line.
+//! Unknown keys, missing keys and wrong types are errors naming the key and where it is.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cost::{Cost, CostContext};
 use crate::env::Environment;
 use crate::mppi::MppiConfig;
 use crate::params::{ConfigSource, PluginSpec};
-use crate::registry::{CostKind, EnvKind};
+use crate::policy::PolicyLearner;
+use crate::registry::{CostKind, EnvKind, LearnerKind, LearnerShape, SchedulerKind};
+use crate::scheduler::InfluenceScheduler;
+use crate::trainer::TrainingConfig;
 use crate::{Error, WeightedSum};
 
 fn default_weight() -> f64 {
@@ -41,7 +44,7 @@ fn default_episodes() -> usize {
 }
 
 /// One term of Eq. 38: a cost plugin with its weight.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CostTerm {
     /// Registry name of the cost plugin.
@@ -51,21 +54,31 @@ pub struct CostTerm {
     pub weight: f64,
     /// The plugin's own parameters.
     #[serde(default)]
-    pub params: Option<toml::Spanned<toml::Table>>,
+    pub params: Option<toml::Table>,
 }
 
-/// `[planner]`: the high-level action used when MPPI runs without a learned policy.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `[planner]`: the high-level action a that conditions the cost.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlannerConfig {
-    /// The RL action a given to every cost term (e.g. target angles); empty for costs that
-    /// ignore it.
+    /// The RL action a given to every cost term when MPPI runs without a learned policy
+    /// (e.g. target angles); empty for costs that ignore it.
     #[serde(default)]
     pub action: Vec<f64>,
+    /// Size of a when a learner chooses it (default: the length of `action`).
+    #[serde(default)]
+    pub action_dim: Option<usize>,
+}
+
+impl PlannerConfig {
+    /// Size of the RL action a.
+    pub fn action_dim(&self) -> usize {
+        self.action_dim.unwrap_or(self.action.len())
+    }
 }
 
 /// `[evaluation]`: how results are measured.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationConfig {
     /// Episodes per evaluation (paper: 50).
@@ -80,7 +93,7 @@ impl Default for EvaluationConfig {
 }
 
 /// A whole experiment file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentConfig {
     /// Master seed: episode resets and MPPI noise derive from it.
@@ -105,6 +118,15 @@ pub struct ExperimentConfig {
     /// Evaluation settings.
     #[serde(default)]
     pub evaluation: EvaluationConfig,
+    /// How the trainer collects data and updates (Alg. 1).
+    #[serde(default)]
+    pub training: TrainingConfig,
+    /// The policy learner (default `ppo` with its defaults).
+    #[serde(default)]
+    pub learner: Option<PluginSpec>,
+    /// The influence scheduler that sets ρ (default `fixed` with ρ = 0).
+    #[serde(default)]
+    pub scheduler: Option<PluginSpec>,
 }
 
 /// A parsed experiment file together with its text (for error locations).
@@ -148,6 +170,25 @@ impl Experiment {
     /// Builds the configured environment.
     pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
         self.config.env.build::<EnvKind, _>(&self.source, "env.params", |reg, params| (reg.build)(params))
+    }
+
+    /// Builds the configured policy learner (default: `ppo` with its defaults).
+    pub fn build_learner(&self, shape: &LearnerShape) -> Result<Box<dyn PolicyLearner>, Error> {
+        let spec = self.config.learner.clone().unwrap_or_else(|| PluginSpec::named("ppo"));
+        spec.build::<LearnerKind, _>(&self.source, "learner.params", |reg, params| (reg.build)(params, shape))
+    }
+
+    /// Builds the configured influence scheduler (default: `fixed` with ρ = 0).
+    pub fn build_scheduler(&self) -> Result<Box<dyn InfluenceScheduler>, Error> {
+        match &self.config.scheduler {
+            Some(spec) => spec.build::<SchedulerKind, _>(&self.source, "scheduler.params", |reg, p| (reg.build)(p)),
+            None => {
+                let mut params = toml::Table::new();
+                params.insert("rho".into(), toml::Value::Float(0.0));
+                let spec = PluginSpec { name: "fixed".into(), params: Some(params) };
+                spec.build::<SchedulerKind, _>(&self.source, "scheduler.params", |reg, p| (reg.build)(p))
+            }
+        }
     }
 
     /// Builds Eq. 38's weighted sum of the configured cost terms (or −r̂ when none is given).

@@ -79,33 +79,35 @@ impl Planner {
     }
 }
 
-/// Runs one episode: each step the policy proposes `a`, MPPI plans under it, the first
-/// control is applied to the real environment. `seed` resets the environment.
+/// Runs one episode with the policy's deterministic action. With a planner (the hierarchy),
+/// each step the policy proposes `a`, MPPI plans under it, and the first control is applied;
+/// without one (a flat policy), the action is the control. `seed` resets the environment.
 pub fn run_episode(
     env: &mut dyn Environment,
-    planner: &mut Planner,
+    mut planner: Option<&mut Planner>,
     policy: &mut dyn HighLevelPolicy,
     seed: u64,
 ) -> Result<EpisodeResult, Error> {
     let name = env.spec().name;
     let mut observation = env.reset(Some(seed));
-    planner.mppi.reset();
+    if let Some(planner) = planner.as_deref_mut() {
+        planner.mppi.reset();
+    }
     let mut action = vec![0.0; policy.action_dim()];
     let mut result = EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0 };
     loop {
         policy.propose(&observation, 1, true, &mut action);
-        let zone = env.danger_zone();
-        let state = env.model_state().to_vec();
-        planner.mppi.optimize(
-            planner.model.as_ref(),
-            planner.cost.as_ref(),
-            &state,
-            &action,
-            zone.as_ref(),
-            NoiseInput::Sampled,
-        )?;
-        planner.mppi.commit(0);
-        let transition = env.step(planner.mppi.action(0));
+        let transition = match planner.as_deref_mut() {
+            Some(planner) => {
+                let zone = env.danger_zone();
+                let state = env.model_state().to_vec();
+                let Planner { mppi, model, cost } = planner;
+                mppi.optimize(model.as_ref(), cost.as_ref(), &state, &action, zone.as_ref(), NoiseInput::Sampled)?;
+                mppi.commit(0);
+                env.step(mppi.action(0))
+            }
+            None => env.step(&action),
+        };
         result.steps += 1;
         check_transition(name, result.steps, &transition)?;
         result.episode_return += transition.reward;

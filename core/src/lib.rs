@@ -8,7 +8,8 @@
 //!   [`StateMap`] (ψ).
 //! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
 //! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions.
-//! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
+//! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy; [`gae`](mod@gae):
+//!   SB3's advantage estimation for the learner's real tuples.
 //! - [`registry`] and [`params`]: plugins by name, built from config parameters.
 //! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
 //! - [`config`], [`evaluation`], [`fixture`]: experiment files, episode metrics, reference
@@ -42,6 +43,7 @@ pub mod env;
 mod error;
 pub mod evaluation;
 pub mod fixture;
+pub mod gae;
 pub mod geometry;
 pub mod model;
 pub mod mppi;
@@ -49,15 +51,19 @@ pub mod numeric;
 pub mod params;
 pub mod policy;
 pub mod registry;
+pub mod run_dir;
 pub mod scheduler;
+pub mod trainer;
 mod weighted_sum;
 
 pub use cost::{Cost, CostContext, CostCoupling, Needs, StepView};
 pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
 pub use error::{Error, Result};
+pub use gae::{gae, Gae, GaeInput};
 pub use geometry::DangerZone;
 pub use model::{Dynamics, RewardModel, StateLayout, StateMap, SurrogateModel, TrackedCoordinate};
 pub use numeric::{Lanes, Mask, Real};
+pub use policy::{Batch, HighLevelPolicy, PolicyLearner, UpdateReport};
 pub use weighted_sum::WeightedSum;
 
 /// This crate's version; out-of-tree plugins record the one they were built against.

@@ -2,14 +2,14 @@
 //!
 //! Core never sees a plugin's parameter type: it hands the plugin an `erased-serde`
 //! deserializer over the TOML table, tracks the path serde walks, and turns a failure into an
-//! error that names the file, the line, the table and the key.
+//! error that names the file, the table and the key.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::registry::{lookup, BuildError, PluginKind, Registration};
 use crate::Error;
 
-/// A config file's text, kept to turn byte offsets into line numbers in errors.
+/// A config file's text and where it came from, for error messages.
 #[derive(Clone, Debug)]
 pub struct ConfigSource {
     /// Where it came from (a path, or `<built-in>`).
@@ -18,22 +18,15 @@ pub struct ConfigSource {
     pub text: String,
 }
 
-impl ConfigSource {
-    /// 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
-    }
-}
-
 /// A plugin named in a config file: `name = "…"` and an optional `params` table.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PluginSpec {
     /// Registry name of the plugin.
     pub name: String,
     /// The plugin's own parameters (opaque to core).
-    #[serde(default)]
-    pub params: Option<toml::Spanned<toml::Table>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<toml::Table>,
 }
 
 impl PluginSpec {
@@ -53,20 +46,15 @@ impl PluginSpec {
     ) -> Result<T, Error> {
         let registration = lookup::<K>(&self.name)
             .map_err(|e| Error::Config { origin: source.origin.clone(), message: e.to_string() })?;
-        let (value, line) = match &self.params {
-            Some(spanned) => {
-                (toml::Value::Table(spanned.get_ref().clone()), Some(source.line_of(spanned.span().start)))
-            }
-            None => (toml::Value::Table(toml::Table::new()), None),
-        };
+        let value = toml::Value::Table(self.params.clone().unwrap_or_default());
         let mut track = serde_path_to_error::Track::new();
         let result = {
             let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
             let mut erased = <dyn erased_serde::Deserializer>::erase(tracked);
             build(registration, &mut erased)
         };
-        let at = match line {
-            Some(line) => format!("{} line {line}, [{table}]", source.origin),
+        let at = match &self.params {
+            Some(_) => format!("{}, [{table}]", source.origin),
             None => format!("{}, [{table}] (absent)", source.origin),
         };
         result.map_err(|e| {

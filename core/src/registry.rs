@@ -14,6 +14,7 @@ use std::sync::{PoisonError, RwLock};
 
 use crate::cost::{Cost, CostContext};
 use crate::env::Environment;
+use crate::policy::PolicyLearner;
 use crate::scheduler::InfluenceScheduler;
 use crate::Error;
 
@@ -103,6 +104,23 @@ plugin_kind!(
     SchedulerKind, SchedulerRegistration, "scheduler",
     fn(Params<'_, '_>) -> Result<Box<dyn InfluenceScheduler>, BuildError>
 );
+
+plugin_kind!(
+    /// Policy learners (PPO, …).
+    LearnerKind, LearnerRegistration, "learner",
+    fn(Params<'_, '_>, &LearnerShape) -> Result<Box<dyn PolicyLearner>, BuildError>
+);
+
+/// What a learner is told when it is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LearnerShape {
+    /// Length of an observation s.
+    pub observation_dim: usize,
+    /// Length of an action a.
+    pub action_dim: usize,
+    /// Seed of the learner's initialisation and sampling.
+    pub seed: u64,
+}
 
 /// Name → registration map of kind `K`.
 pub type Table<K> = BTreeMap<&'static str, &'static Registration<K>>;

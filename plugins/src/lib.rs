@@ -16,11 +16,16 @@
 //! plugin /path/librlmpc_plugin_template.so was built against rlmpc-core 0.2.0, this program
 //! uses 0.1.0: rebuild the plugin against rlmpc-core 0.1.0
 //! ```
+//!
+//! Policy learners live here too: the `ppo` module (feature `ppo`), PPO with Stable-Baselines3's
+//! semantics on dfdx.
 
 mod abi;
 #[doc(hidden)]
 pub mod declare;
 mod loader;
+#[cfg(feature = "ppo")]
+pub mod ppo;
 mod registrar;
 
 pub use abi::{AbiRecord, Mismatch, ABI_SYMBOL, ABI_VERSION, MAGIC, REGISTER_SYMBOL};

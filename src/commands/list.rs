@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use rlmpc::core::registry::{plugins, CostKind, EnvKind, PluginKind, SchedulerKind};
+use rlmpc::core::registry::{plugins, CostKind, EnvKind, LearnerKind, PluginKind, SchedulerKind};
 
 /// Arguments of `rlmpc list`.
 #[derive(clap::Args)]
@@ -28,5 +28,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print_kind::<EnvKind>("environments")?;
     print_kind::<CostKind>("costs")?;
     print_kind::<SchedulerKind>("schedulers")?;
+    print_kind::<LearnerKind>("learners")?;
     Ok(())
 }

@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{run_episode, summarize, EpisodeResult, Planner};
+use rlmpc::core::evaluation::Planner;
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::default_configs::ACROBOT_PURE_MPPI;
 
-use super::table::table;
+use super::episodes::{print_results, run_episodes};
 
 /// Arguments of `rlmpc mppi`.
 #[derive(clap::Args)]
@@ -49,41 +48,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "pure MPPI on `{}` ({}): K={} H={} λ={} M=1, {episodes} episodes",
         config.env.name, experiment.source.origin, config.mppi.num_samples, config.mppi.horizon, config.mppi.lambda
     );
-    let bar = ProgressBar::new(episodes as u64).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} episodes  {elapsed} (eta {eta})  {msg}")
-            .expect("valid template"),
-    );
-    let mut results: Vec<EpisodeResult> = Vec::with_capacity(episodes);
-    for episode in 0..episodes {
-        let seed = config.seed + episode as u64;
-        let result = run_episode(env.as_mut(), &mut planner, &mut policy, seed)
-            .with_context(|| format!("episode {episode} (seed {seed})"))?;
-        let successes = results.iter().filter(|r| r.success).count() + usize::from(result.success);
-        bar.set_message(format!("success {successes}/{}", episode + 1));
-        results.push(result);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-
-    let rows = results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            vec![
-                i.to_string(),
-                (config.seed + i as u64).to_string(),
-                r.success.to_string(),
-                r.steps.to_string(),
-                format!("{:.1}", r.episode_return),
-                r.danger_steps.to_string(),
-            ]
-        })
-        .collect();
-    println!("{}", table(&["episode", "seed", "success", "steps", "return", "danger steps"], rows));
-    let summary = summarize(&results);
-    let rows =
-        summary.iter().map(|m| vec![m.name.to_string(), format!("{:.3}", m.mean), format!("{:.3}", m.std)]).collect();
-    println!("\n{}", table(&["metric", "mean", "std"], rows));
+    let results = run_episodes(env.as_mut(), Some(&mut planner), &mut policy, episodes, config.seed)?;
+    let summary = print_results(&results, config.seed);
     if let Some(path) = &args.json {
         let json = serde_json::json!({ "config": experiment.source.origin, "episodes": results, "summary": summary });
         std::fs::write(path, serde_json::to_string_pretty(&json)?)

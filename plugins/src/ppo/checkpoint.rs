@@ -1,0 +1,121 @@
+//! Checkpoints of a [`Ppo`] learner as one safetensors file: every parameter under its name
+//! (`actor.0.weight`, …, `log_std`, `critic.<d>.<layer>.weight|bias`; weights `[inputs][outputs]`,
+//! f32), Adam's moments as `adam.m.<name>` and `adam.v.<name>`, and in the metadata Adam's step
+//! count and the position of each random stream, so that a loaded learner continues exactly as
+//! the saved one would have. Settings are not stored: a loaded learner keeps its own
+//! [`PpoConfig`](super::PpoConfig), and only its parameter shapes must match the file's.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rlmpc_core::{Error, Result};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+use super::learner::Streams;
+use super::Ppo;
+
+/// The `format` metadata entry of a checkpoint written by this version.
+const FORMAT: &str = "rlmpc-ppo/1";
+
+fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("PPO checkpoint {}: {message}", path.display()))
+}
+
+fn bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// `seed:stream:word` of a ChaCha stream, the seed in hex.
+fn rng_state(rng: &ChaCha8Rng) -> String {
+    let seed: String = rng.get_seed().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{seed}:{}:{}", rng.get_stream(), rng.get_word_pos())
+}
+
+fn parse_rng(text: &str) -> Option<ChaCha8Rng> {
+    let mut parts = text.split(':');
+    let hex = parts.next()?;
+    let mut seed = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    let mut rng = ChaCha8Rng::from_seed(seed);
+    rng.set_stream(parts.next()?.parse().ok()?);
+    rng.set_word_pos(parts.next()?.parse().ok()?);
+    parts.next().is_none().then_some(rng)
+}
+
+impl Ppo {
+    pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
+        let params = self.net.params();
+        let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        for (((name, p), m), v) in params.iter().zip(&self.adam.m).zip(&self.adam.v) {
+            tensors.push((name.clone(), p.dims(), bytes(&p.values())));
+            tensors.push((format!("adam.m.{name}"), p.dims(), bytes(m)));
+            tensors.push((format!("adam.v.{name}"), p.dims(), bytes(v)));
+        }
+        let views = tensors.iter().map(|(name, dims, data)| {
+            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
+            (name.as_str(), view)
+        });
+        let metadata = HashMap::from([
+            ("format".to_string(), FORMAT.to_string()),
+            ("adam_step".to_string(), self.adam.step.to_string()),
+            ("rng.actions".to_string(), rng_state(&self.streams.actions)),
+            ("rng.real".to_string(), rng_state(&self.streams.real)),
+            ("rng.virtual".to_string(), rng_state(&self.streams.virtual_)),
+        ]);
+        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
+        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+    }
+
+    pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
+        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let file = SafeTensors::deserialize(&buffer).map_err(|e| invalid(path, e))?;
+        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
+        let metadata = header.metadata().clone().unwrap_or_default();
+        let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
+        if entry("format")? != FORMAT {
+            return Err(invalid(path, format!("format `{}`, expected `{FORMAT}`", entry("format")?)));
+        }
+        let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
+            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
+            if view.dtype() != Dtype::F32 || view.shape() != dims {
+                return Err(invalid(
+                    path,
+                    format!("`{name}` is {:?} {:?}, this learner has F32 {dims:?}", view.dtype(), view.shape()),
+                ));
+            }
+            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        };
+        // Read and check everything before changing anything.
+        let (mut values, mut m, mut v) = (Vec::new(), Vec::new(), Vec::new());
+        let mut expected = Vec::new();
+        for (name, p) in self.net.params() {
+            let dims = p.dims();
+            values.push(read(&name, &dims)?);
+            m.push(read(&format!("adam.m.{name}"), &dims)?);
+            v.push(read(&format!("adam.v.{name}"), &dims)?);
+            expected.extend([format!("adam.m.{name}"), format!("adam.v.{name}"), name]);
+        }
+        let mut extra: Vec<&String> = file.names().into_iter().filter(|n| !expected.contains(n)).collect();
+        if !extra.is_empty() {
+            extra.sort();
+            return Err(invalid(path, format!("tensors this learner does not have: {extra:?}")));
+        }
+        let step = entry("adam_step")?.parse().map_err(|e| invalid(path, format!("`adam_step`: {e}")))?;
+        let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
+        let streams = Streams { actions: rng("rng.actions")?, real: rng("rng.real")?, virtual_: rng("rng.virtual")? };
+
+        for (p, x) in self.net.params_mut().into_iter().zip(&values) {
+            p.assign(x);
+        }
+        (self.adam.m, self.adam.v, self.adam.step) = (m, v, step);
+        self.streams = streams;
+        Ok(())
+    }
+}

@@ -1,0 +1,62 @@
+//! `rlmpc eval`: the trained policy (deterministic, mean action) on fresh episodes.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rlmpc::core::config::Experiment;
+use rlmpc::core::evaluation::Planner;
+use rlmpc::core::registry::LearnerShape;
+use rlmpc::core::run_dir::{write_atomically, RunDir};
+use rlmpc::core::trainer::Controller;
+
+use super::episodes::{print_results, run_episodes};
+
+/// Arguments of `rlmpc eval`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Run directory written by `rlmpc train`.
+    #[arg(long)]
+    pub run: PathBuf,
+    /// Episodes to run (the paper: 50).
+    #[arg(long, default_value_t = 50)]
+    pub episodes: usize,
+    /// Seed of the first episode (default: the run's seed); episode i resets with seed + i,
+    /// the same episodes `rlmpc mppi` runs for that seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Evaluates and writes `eval.json` into the run directory.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let run = RunDir::open(&args.run)?;
+    let mut experiment = Experiment::load(&run.config_path())?;
+    // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
+    experiment.config.mppi.candidates = 1;
+    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    let config = &experiment.config;
+    let seed = args.seed.unwrap_or(config.seed);
+    let mut env = experiment.build_env()?;
+    let hierarchical = config.training.controller == Controller::Hierarchical;
+    let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
+    let observation_dim = env.spec().observation_space.dim();
+    let mut learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
+    learner.load(&run.learner_path())?;
+    let mut planner = match hierarchical {
+        true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
+        false => None,
+    };
+    println!(
+        "evaluating {} ({} controller) on `{}`: {} episodes from seed {seed}, deterministic policy",
+        run.path().display(),
+        if hierarchical { "hierarchical" } else { "flat" },
+        config.env.name,
+        args.episodes
+    );
+    let results = run_episodes(env.as_mut(), planner.as_mut(), learner.as_mut(), args.episodes, seed)?;
+    let summary = print_results(&results, seed);
+    let json = serde_json::json!({ "run": run.path(), "seed": seed, "episodes": results, "summary": summary });
+    let path = run.path().join("eval.json");
+    write_atomically(&path, serde_json::to_string_pretty(&json)?.as_bytes()).context("writing eval.json")?;
+    println!("wrote {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! `rlmpc train`: the RL–MPPI trainer (Alg. 1) or the flat baseline, into a run directory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rlmpc::core::config::Experiment;
+use rlmpc::core::run_dir::RunDir;
+use rlmpc::core::trainer::Trainer;
+use rlmpc::default_configs::ACROBOT_PPO_MPPI_SHORT;
+
+/// Arguments of `rlmpc train`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Experiment file (TOML). Without it, the built-in short PPO-MPPI run on Acrobot-DZ.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Seed (default: the config's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Real environment steps to train for (default: the config's `training.total_steps`).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Run directory to create (default: `runs/<config file stem>-seed<seed>`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Loads the experiment with the command-line overrides applied.
+pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
+    let mut experiment = match &args.config {
+        Some(path) => Experiment::load(path)?,
+        None => Experiment::parse(ACROBOT_PPO_MPPI_SHORT.0, ACROBOT_PPO_MPPI_SHORT.1)?,
+    };
+    if let Some(seed) = args.seed {
+        experiment.config.seed = seed;
+    }
+    if let Some(steps) = args.steps {
+        experiment.config.training.total_steps = steps;
+    }
+    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    Ok(experiment)
+}
+
+/// Trains and returns the run directory.
+pub fn run(args: Args) -> anyhow::Result<PathBuf> {
+    let experiment = experiment(&args)?;
+    let config = &experiment.config;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem =
+            std::path::Path::new(&experiment.source.origin).file_stem().map(|s| s.to_string_lossy().into_owned());
+        PathBuf::from("runs").join(format!("{}-seed{}", stem.unwrap_or_else(|| "run".into()), config.seed))
+    });
+    let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
+    let run = RunDir::create(&out, &resolved)?;
+    let mut trainer = Trainer::new(&experiment)?;
+    let total = config.training.total_steps as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  {elapsed} (eta {eta})  {msg}")
+            .expect("valid template"),
+    );
+    let start = Instant::now();
+    let mut last = None;
+    while !trainer.is_done() {
+        let record = trainer.iterate()?;
+        run.append(&record, start.elapsed().as_secs_f64())?;
+        bar.set_position(record.env_steps as u64);
+        bar.set_message(format!(
+            "return {:.1}  success {:.0}%  ρ {:.3}",
+            record.mean_return,
+            100.0 * record.success_rate,
+            record.rho
+        ));
+        if record.update % config.training.checkpoint_every.max(1) == 0 {
+            run.save_learner(trainer.learner())?;
+        }
+        last = Some(record);
+    }
+    run.save_learner(trainer.learner())?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(record) = last {
+        println!(
+            "trained {} steps in {seconds:.1} s ({:.0} steps/s): mean return {:.1}, success {:.0}% (last 100 episodes)",
+            record.env_steps,
+            record.env_steps as f64 / seconds,
+            record.mean_return,
+            100.0 * record.success_rate
+        );
+    }
+    println!("run directory: {}", run.path().display());
+    Ok(out)
+}
