@@ -110,6 +110,11 @@ impl Trainer {
         if training.n_steps == 0 {
             return Err(Error::Invalid("training.n_steps must be at least 1".into()));
         }
+        for (name, value) in [("gamma", training.gamma), ("gae_lambda", training.gae_lambda)] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::Invalid(format!("training.{name} must lie in [0, 1], got {value}")));
+            }
+        }
         let learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
         let scheduler = experiment.build_scheduler()?;
         let mut trainer = Self {

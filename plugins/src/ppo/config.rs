@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Settings of [`Ppo`](super::Ppo). Defaults: paper Table 3, and SB3's `PPO` defaults where the
-/// paper is silent.
+/// paper is silent. Table 3's n_steps, γ and λ_GAE belong to data collection: they are the
+/// trainer's `[training]` settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PpoConfig {
@@ -11,16 +12,10 @@ pub struct PpoConfig {
     pub learning_rate: f64,
     /// Adam ε; SB3 sets 1e-5 for PPO (PyTorch's default is 1e-8).
     pub adam_eps: f64,
-    /// Real environment steps between updates, N_B (Table 3: 2048); read by the trainer.
-    pub n_steps: usize,
     /// Minibatch size B (Table 3: 64); with mixing, B real plus B virtual tuples per step.
     pub batch_size: usize,
     /// Passes over the real batch per update (Table 3: 10).
     pub n_epochs: usize,
-    /// Discount γ (Table 3: 0.99); read by the trainer's GAE.
-    pub gamma: f64,
-    /// GAE λ (Table 3: 0.95); read by the trainer's GAE.
-    pub gae_lambda: f64,
     /// Surrogate clip ε: the ratio is clipped to [1 − ε, 1 + ε] (Table 3: 0.2).
     pub clip_range: f64,
     /// Value clip: each head's prediction is kept within this of the old mean value; none by default.
@@ -50,11 +45,8 @@ impl Default for PpoConfig {
         Self {
             learning_rate: 3e-4,
             adam_eps: 1e-5,
-            n_steps: 2048,
             batch_size: 64,
             n_epochs: 10,
-            gamma: 0.99,
-            gae_lambda: 0.95,
             clip_range: 0.2,
             clip_range_vf: None,
             normalize_advantage: true,
@@ -85,11 +77,6 @@ impl PpoConfig {
             required.iter().chain(&optional).find(|(_, v)| v.is_some_and(|v| !positive(v)))
         {
             return Err(format!("ppo: `{name}` must be a positive number, got {value}"));
-        }
-        for (name, value) in [("gamma", self.gamma), ("gae_lambda", self.gae_lambda)] {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(format!("ppo: `{name}` must lie in [0, 1], got {value}"));
-            }
         }
         for (name, value) in
             [("batch_size", self.batch_size), ("n_epochs", self.n_epochs), ("value_heads", self.value_heads)]
