@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use rlmpc::core::config::Experiment;
+use rlmpc::core::run_dir::RunDir;
 use rlmpc::core::trainer::Trainer;
 
 /// A small PPO-MPPI experiment: Acrobot-DZ, K = 32, M = 3, 128-step updates.
@@ -87,9 +88,7 @@ fn a_hierarchy_needs_at_least_two_candidates() {
 
 #[test]
 fn train_writes_a_run_directory_that_eval_reads() {
-    let dir = std::env::temp_dir().join(format!("rlmpc-train-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("train-eval");
     let config = dir.join("small.toml");
     std::fs::write(&config, small(0.3, "hierarchical")).unwrap();
     let run = dir.join("run");
@@ -99,12 +98,60 @@ fn train_writes_a_run_directory_that_eval_reads() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("update,env_steps,wall_seconds,mean_return,success_rate,rho"), "{}", lines[0]);
     assert_eq!(lines.len(), 4, "a header and one row per update");
-    assert!(run.join("learner.safetensors").exists() && run.join("config.toml").exists());
+    assert!(run.join("learner-000003.safetensors").exists() && run.join("trainer_state.json").exists());
     let again = rlmpc().args(["train", "--config"]).arg(&config).arg("--out").arg(&run).assert().code(2);
     let stderr = String::from_utf8(again.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("already holds a training run"), "{stderr}");
     let out = rlmpc().args(["eval", "--run"]).arg(&run).args(["--episodes", "2"]).assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("| success") && run.join("eval.json").exists(), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rlmpc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_resumed_trainer_continues_exactly_as_the_uninterrupted_one() {
+    let text = small(0.3, "hierarchical");
+    let uninterrupted = records(&text);
+    let dir = scratch("resume-lib");
+    let experiment = Experiment::parse("small.toml", &text).unwrap();
+    let run = RunDir::create(&dir.join("run"), &text).unwrap();
+    let mut trainer = Trainer::new(&experiment).unwrap();
+    let first_two = [trainer.iterate().unwrap(), trainer.iterate().unwrap()];
+    trainer.checkpoint(&run, 1.5).unwrap();
+    drop(trainer);
+    let (mut resumed, seconds) = Trainer::resume(&experiment, &run).unwrap();
+    assert_eq!(seconds, 1.5);
+    assert_eq!(format!("{:?}", first_two[1]), uninterrupted[1]);
+    assert_eq!(format!("{:?}", resumed.iterate().unwrap()), uninterrupted[2], "the third update after resuming");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// progress.csv without the wall-clock column.
+fn progress_without_wall_time(run: &std::path::Path) -> Vec<String> {
+    let csv = std::fs::read_to_string(run.join("progress.csv")).unwrap();
+    csv.lines()
+        .map(|line| line.split(',').enumerate().filter(|(i, _)| *i != 2).map(|(_, f)| f).collect::<Vec<_>>().join(","))
+        .collect()
+}
+
+#[test]
+fn train_resume_after_a_stop_writes_the_same_log_as_one_run() {
+    let dir = scratch("resume-cli");
+    let config = dir.join("small.toml");
+    std::fs::write(&config, small(0.3, "hierarchical")).unwrap();
+    let rlmpc = || Command::cargo_bin("rlmpc").unwrap();
+    let (whole, split) = (dir.join("whole"), dir.join("split"));
+    rlmpc().args(["train", "--config"]).arg(&config).arg("--out").arg(&whole).assert().success();
+    rlmpc().args(["train", "--steps", "256", "--config"]).arg(&config).arg("--out").arg(&split).assert().success();
+    rlmpc().args(["train", "--steps", "384", "--resume"]).arg(&split).assert().success();
+    assert_eq!(progress_without_wall_time(&split), progress_without_wall_time(&whole));
     std::fs::remove_dir_all(&dir).unwrap();
 }

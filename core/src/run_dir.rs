@@ -6,7 +6,8 @@
 //! runs/acrobot-ppo-mppi-rho0.3-seed0/
 //!   config.toml        the experiment with every default filled in
 //!   progress.csv       one row per update
-//!   learner.safetensors  the learner's latest state (weights, optimiser, random streams)
+//!   learner-NNNNNN.safetensors  the learner at the last checkpoint (weights, optimiser, streams)
+//!   trainer_state.json          the rest of the checkpoint: counters, streams, warm start, episode
 //!   eval.json          written by `rlmpc eval`
 //! ```
 
@@ -100,18 +101,41 @@ impl RunDir {
         self.path.join("progress.csv")
     }
 
-    /// `learner.safetensors`: the learner's latest state.
-    pub fn learner_path(&self) -> PathBuf {
-        self.path.join("learner.safetensors")
+    /// `trainer_state.json`: the last checkpoint's trainer state.
+    pub fn trainer_state_path(&self) -> PathBuf {
+        self.path.join("trainer_state.json")
     }
 
-    /// Saves the learner's state atomically (a temporary file, then a rename).
-    pub fn save_learner(&self, learner: &dyn PolicyLearner) -> Result<(), Error> {
-        let path = self.learner_path();
+    /// The learner file of the last checkpoint.
+    pub fn learner_path(&self) -> Result<PathBuf, Error> {
+        Ok(self.path.join(crate::trainer::last_learner_file(self)?))
+    }
+
+    /// Saves the learner's state atomically as `file` in the run directory.
+    pub fn save_learner(&self, learner: &dyn PolicyLearner, file: &str) -> Result<(), Error> {
+        let path = self.path.join(file);
         let tmp = path.with_extension("tmp");
         learner.save(&tmp)?;
         fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_error(&tmp))?;
         fs::rename(&tmp, &path).map_err(io_error(&path))
+    }
+
+    /// Drops the rows of updates after `update` (written after the checkpoint a resumed run
+    /// continues from; the resumed run writes them again).
+    pub fn truncate_progress(&self, update: usize) -> Result<(), Error> {
+        let path = self.progress_path();
+        let text = fs::read_to_string(&path).map_err(io_error(&path))?;
+        let kept: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, line)| *i == 0 || line.split(',').next().and_then(|u| u.parse::<usize>().ok()) <= Some(update))
+            .map(|(_, line)| line)
+            .collect();
+        let mut out = kept.join("\n");
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        write_atomically(&path, out.as_bytes())
     }
 
     /// Appends one update's row to `progress.csv`.

@@ -21,4 +21,12 @@ pub trait InfluenceScheduler: Send {
     fn rho(&self) -> f64;
     /// Advances the schedule by one update and returns the new ρ.
     fn update(&mut self, stats: &UpdateStats<'_>) -> f64;
+    /// The schedule's state for a checkpoint; stateless schedulers keep the default (null).
+    fn state(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    /// Restores a [`InfluenceScheduler::state`]; stateless schedulers ignore it.
+    fn restore(&mut self, _state: &serde_json::Value) -> Result<(), crate::Error> {
+        Ok(())
+    }
 }

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
     let observation_dim = env.spec().observation_space.dim();
     let mut learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
-    learner.load(&run.learner_path())?;
+    learner.load(&run.learner_path()?)?;
     let mut planner = match hierarchical {
         true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
         false => None,

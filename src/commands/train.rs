@@ -25,6 +25,10 @@ pub struct Args {
     /// Run directory to create (default: `runs/<config file stem>-seed<seed>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Continue the run in this directory from its last checkpoint (after a kill or with a
+    /// larger --steps); it continues exactly as the uninterrupted run would have.
+    #[arg(long, conflicts_with_all = ["config", "seed", "out"])]
+    pub resume: Option<PathBuf>,
 }
 
 /// Loads the experiment with the command-line overrides applied.
@@ -43,9 +47,21 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     Ok(experiment)
 }
 
-/// Trains and returns the run directory.
-pub fn run(args: Args) -> anyhow::Result<PathBuf> {
-    let experiment = experiment(&args)?;
+/// A fresh run, or the resumed one, with the seconds already trained.
+fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
+    if let Some(dir) = &args.resume {
+        let run = RunDir::open(dir)?;
+        let mut experiment = Experiment::load(&run.config_path())?;
+        if let Some(steps) = args.steps {
+            experiment.config.training.total_steps = steps;
+        }
+        rlmpc::plugins::load_all(experiment.plugin_paths())?;
+        let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
+        run.truncate_progress(trainer.updates())?;
+        println!("resuming {} at update {} ({} steps)", run.path().display(), trainer.updates(), trainer.env_steps());
+        return Ok((run, trainer, seconds));
+    }
+    let experiment = experiment(args)?;
     let config = &experiment.config;
     let out = args.out.clone().unwrap_or_else(|| {
         let stem =
@@ -54,17 +70,25 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     });
     let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
     let run = RunDir::create(&out, &resolved)?;
-    let mut trainer = Trainer::new(&experiment)?;
-    let total = config.training.total_steps as u64;
+    Ok((run, Trainer::new(&experiment)?, 0.0))
+}
+
+/// Trains, checkpointing as configured, and returns the run directory.
+pub fn run(args: Args) -> anyhow::Result<PathBuf> {
+    let (run, mut trainer, offset) = start(&args)?;
+    let total = trainer.total_steps() as u64;
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  {elapsed} (eta {eta})  {msg}")
             .expect("valid template"),
     );
+    bar.set_position(trainer.env_steps() as u64);
     let start = Instant::now();
+    let first_step = trainer.env_steps();
     let mut last = None;
     while !trainer.is_done() {
         let record = trainer.iterate()?;
-        run.append(&record, start.elapsed().as_secs_f64())?;
+        let wall = offset + start.elapsed().as_secs_f64();
+        run.append(&record, wall)?;
         bar.set_position(record.env_steps as u64);
         bar.set_message(format!(
             "return {:.1}  success {:.0}%  ρ {:.3}",
@@ -72,23 +96,22 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
             100.0 * record.success_rate,
             record.rho
         ));
-        if record.update % config.training.checkpoint_every.max(1) == 0 {
-            run.save_learner(trainer.learner())?;
+        if record.update % trainer.checkpoint_every() == 0 || trainer.is_done() {
+            trainer.checkpoint(&run, wall)?;
         }
         last = Some(record);
     }
-    run.save_learner(trainer.learner())?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if let Some(record) = last {
         println!(
-            "trained {} steps in {seconds:.1} s ({:.0} steps/s): mean return {:.1}, success {:.0}% (last 100 episodes)",
+            "trained to {} steps in {seconds:.1} s ({:.0} steps/s): mean return {:.1}, success {:.0}% (last 100 episodes)",
             record.env_steps,
-            record.env_steps as f64 / seconds,
+            (record.env_steps - first_step) as f64 / seconds,
             record.mean_return,
             100.0 * record.success_rate
         );
     }
     println!("run directory: {}", run.path().display());
-    Ok(out)
+    Ok(run.path().to_path_buf())
 }

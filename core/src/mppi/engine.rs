@@ -42,6 +42,15 @@ pub enum NoiseInput<'a> {
     Given(&'a [f64]),
 }
 
+/// The state an MPPI controller carries between calls (see [`Mppi::warm_start`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WarmStart {
+    /// Ū, not yet shifted.
+    pub nominal: Vec<f64>,
+    /// Calls made so far.
+    pub calls: u64,
+}
+
 /// An MPPI controller with its nominal sequence and the diagnostics of its last call.
 pub struct Mppi {
     s: Settings,
@@ -100,6 +109,26 @@ impl Mppi {
     /// Sets the nominal sequence Ū (`[H][nu]`), e.g. pytorch-mppi's `U_init`.
     pub fn set_nominal(&mut self, nominal: &[f64]) {
         self.nominal.copy_from_slice(nominal);
+    }
+
+    /// What carries from one call to the next: the nominal sequence and the call count (which
+    /// keys the noise streams). Restoring it makes the next call what it would have been.
+    pub fn warm_start(&self) -> WarmStart {
+        WarmStart { nominal: self.nominal.clone(), calls: self.calls }
+    }
+
+    /// Restores a [`Mppi::warm_start`] of an engine with the same settings and seed.
+    pub fn restore_warm_start(&mut self, warm: &WarmStart) -> Result<(), Error> {
+        if warm.nominal.len() != self.nominal.len() {
+            return Err(Error::Invalid(format!(
+                "warm start has {} values, this MPPI's nominal sequence {}",
+                warm.nominal.len(),
+                self.nominal.len()
+            )));
+        }
+        self.nominal.copy_from_slice(&warm.nominal);
+        self.calls = warm.calls;
+        Ok(())
     }
 
     /// Forgets the warm start: Ū = u_init repeated (call at the start of an episode).

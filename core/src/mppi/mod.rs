@@ -8,4 +8,4 @@ mod rollout;
 mod sampling;
 
 pub use config::{Backend, MppiConfig, NoiseSigma};
-pub use engine::{Mppi, NoiseInput};
+pub use engine::{Mppi, NoiseInput, WarmStart};

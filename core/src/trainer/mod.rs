@@ -12,6 +12,7 @@
 //! targets, the scheduler sets ρ (Sec. 4.4), the learner minimises (1 − ρ)L_RL + ρL_MPPI
 //! (Eq. 10), and both buffers are emptied.
 
+mod checkpoint;
 mod config;
 mod storage;
 mod virtual_rollout;
@@ -22,6 +23,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+pub use checkpoint::last_learner_file;
 pub use config::{Controller, TrainingConfig, VirtualTarget};
 use storage::Storage;
 pub use virtual_rollout::{advantage_at_start, roll_out, VirtualRollout};
@@ -75,6 +77,9 @@ pub struct Trainer {
     storage: Storage,
     observation: Vec<f64>,
     episodes_started: u64,
+    /// Reset seed of the current episode and the controls applied since (for resuming).
+    episode_seed: u64,
+    episode_controls: Vec<f64>,
     episode_return: f64,
     episode_success: bool,
     recent: VecDeque<(f64, bool)>,
@@ -129,6 +134,8 @@ impl Trainer {
             storage: Storage::new(observation_dim, action_dim),
             observation: Vec::new(),
             episodes_started: 0,
+            episode_seed: 0,
+            episode_controls: Vec::new(),
             episode_return: 0.0,
             episode_success: false,
             recent: VecDeque::new(),
@@ -144,9 +151,24 @@ impl Trainer {
         self.env_steps >= self.training.total_steps
     }
 
+    /// The step budget.
+    pub fn total_steps(&self) -> usize {
+        self.training.total_steps
+    }
+
     /// Real environment steps so far.
     pub fn env_steps(&self) -> usize {
         self.env_steps
+    }
+
+    /// Updates done.
+    pub fn updates(&self) -> usize {
+        self.updates
+    }
+
+    /// How often to checkpoint, in updates.
+    pub fn checkpoint_every(&self) -> usize {
+        self.training.checkpoint_every.max(1)
     }
 
     /// The learner being trained.
@@ -169,6 +191,8 @@ impl Trainer {
     fn start_episode(&mut self) {
         let seed = self.seed.wrapping_add(TRAINING_SEED_OFFSET).wrapping_add(self.episodes_started);
         self.episodes_started += 1;
+        self.episode_seed = seed;
+        self.episode_controls.clear();
         self.observation = self.env.reset(Some(seed));
         self.episode_return = 0.0;
         self.episode_success = false;
@@ -222,6 +246,7 @@ impl Trainer {
     /// Applies `u`, stores the real tuple (s_t, a, log π_old, r), handles episode ends.
     fn real_step(&mut self, u: &[f64], action: &[f64], log_prob: f64) -> Result<(), Error> {
         let transition = self.env.step(u);
+        self.episode_controls.extend_from_slice(u);
         self.env_steps += 1;
         check_transition(self.env.spec().name, self.env_steps, &transition)?;
         self.episode_return += transition.reward;
