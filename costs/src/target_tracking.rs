@@ -37,6 +37,13 @@ struct TargetTrackingParams {
     /// Names of the tracked coordinates the action targets, in action order (default: all).
     #[serde(default)]
     coordinates: Option<Vec<String>>,
+    /// Compare angles modulo 2π (default); `false` takes Eq. 39's plain difference.
+    #[serde(default = "wrap_angles_default")]
+    wrap_angles: bool,
+}
+
+fn wrap_angles_default() -> bool {
+    true
 }
 
 fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
@@ -62,7 +69,7 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
             selected.iter().map(|&i| tracked[i].name).collect::<Vec<_>>().join(", ")
         )));
     }
-    let periodic = selected.iter().map(|&i| tracked[i].periodic).collect();
+    let periodic = selected.iter().map(|&i| params.wrap_angles && tracked[i].periodic).collect();
     Ok(Box::new(TargetTracking { selected, periodic }))
 }
 
@@ -115,6 +122,16 @@ mod tests {
         let mut out = [0.0; 16];
         lanes.store(&mut out);
         assert!(out.iter().all(|v| (v - got).abs() < 1e-5), "{out:?}");
+    }
+
+    #[test]
+    fn wrap_angles_false_takes_the_plain_difference_of_eq_39() {
+        let params = toml::Value::Table(toml::toml! { wrap_angles = false });
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        let cost = build(&mut de, &context(2)).ok().unwrap();
+        let pi = std::f64::consts::PI;
+        let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 2.0]);
+        assert!((got - (2.0 * pi - 0.4)).abs() < 1e-12, "{got}");
     }
 
     #[test]
