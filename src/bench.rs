@@ -1,14 +1,39 @@
 //! Benchmark cases shared by `rlmpc bench` and `cargo bench`: one MPPI call on Acrobot-DZ
-//! with the paper's cost (target tracking + danger zone, Table 5 weights).
+//! with the paper's cost (target tracking + danger zone, Table 5 weights), and the training
+//! throughput (environment steps per second, updates included) of flat PPO and PPO-MPPI.
 
 use std::time::{Duration, Instant};
 
 use rlmpc_core::config::Experiment;
 use rlmpc_core::evaluation::Planner;
 use rlmpc_core::mppi::{Backend, NoiseInput};
+use rlmpc_core::trainer::Trainer;
 use rlmpc_core::{DangerZone, Error};
 
 const ACROBOT_TRACKING: &str = include_str!("../configs/acrobot/tracking_mppi.toml");
+
+/// Training runs whose throughput `rlmpc bench` measures: (label, config file, text).
+pub const TRAINING_CASES: [(&str, &str, &str); 2] = [
+    ("flat PPO, Pendulum", "configs/pendulum/flat_ppo.toml", include_str!("../configs/pendulum/flat_ppo.toml")),
+    (
+        "PPO-MPPI ρ=0.3, Acrobot-DZ",
+        "configs/acrobot/ppo_mppi_rho0.3.toml",
+        include_str!("../configs/acrobot/ppo_mppi_rho0.3.toml"),
+    ),
+];
+
+/// Trains for `steps` environment steps (whole updates of n_steps, Table 3) and returns
+/// environment steps per second, updates included.
+pub fn training_throughput(origin: &str, text: &str, steps: usize) -> Result<f64, Error> {
+    let mut experiment = Experiment::parse(origin, text)?;
+    experiment.config.training.total_steps = steps;
+    let mut trainer = Trainer::new(&experiment)?;
+    let start = Instant::now();
+    while !trainer.is_done() {
+        trainer.iterate()?;
+    }
+    Ok(trainer.env_steps() as f64 / start.elapsed().as_secs_f64())
+}
 
 /// One benchmark case: sample count, horizon and backend.
 #[derive(Clone, Copy, Debug, serde::Serialize)]

@@ -4,7 +4,7 @@ use rlmpc_core::registry::{BuildError, CostRegistration, Params};
 use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
 use serde::Deserialize;
 
-/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = a and x_sel the model's tracked coordinates
+/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = scale ⊙ a and x_sel the model's tracked coordinates
 /// (e.g. (θ1, θ2) in Acrobot, (ẋ, ẏ) in Lunar Lander). Periodic coordinates compare through
 /// `angle_normalize`, so a target of π is reached from either side.
 #[derive(Clone, Debug)]
@@ -13,6 +13,8 @@ pub struct TargetTracking {
     selected: Vec<usize>,
     /// Whether each selected coordinate is an angle.
     periodic: Vec<bool>,
+    /// x* = scale ⊙ a: the target each unit of action means.
+    scale: Vec<f64>,
 }
 
 impl CostCoupling for TargetTracking {
@@ -21,8 +23,9 @@ impl CostCoupling for TargetTracking {
     }
     fn running<R: Real>(&self, step: &StepView<'_, R>, a: &[R]) -> R {
         let mut squared = R::zero();
-        for ((&index, &periodic), &target) in self.selected.iter().zip(&self.periodic).zip(a) {
-            let error = step.tracked[index] - target;
+        for (((&index, &periodic), &scale), &action) in self.selected.iter().zip(&self.periodic).zip(&self.scale).zip(a)
+        {
+            let error = step.tracked[index] - R::splat(scale) * action;
             let error = if periodic { error.angle_normalize() } else { error };
             squared += error * error;
         }
@@ -37,6 +40,10 @@ struct TargetTrackingParams {
     /// Names of the tracked coordinates the action targets, in action order (default: all).
     #[serde(default)]
     coordinates: Option<Vec<String>>,
+    /// x* = scale ⊙ a, one factor per selected coordinate (default 1): e.g. π turns a policy's
+    /// action in [−1, 1] into a target angle in [−π, π].
+    #[serde(default)]
+    scale: Option<Vec<f64>>,
     /// Compare angles modulo 2π (default); `false` takes Eq. 39's plain difference.
     #[serde(default = "wrap_angles_default")]
     wrap_angles: bool,
@@ -70,7 +77,15 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
         )));
     }
     let periodic = selected.iter().map(|&i| params.wrap_angles && tracked[i].periodic).collect();
-    Ok(Box::new(TargetTracking { selected, periodic }))
+    let scale = params.scale.unwrap_or_else(|| vec![1.0; selected.len()]);
+    if scale.len() != selected.len() {
+        return Err(BuildError::Invalid(format!(
+            "`scale` has {} entries for {} tracked coordinates",
+            scale.len(),
+            selected.len()
+        )));
+    }
+    Ok(Box::new(TargetTracking { selected, periodic, scale }))
 }
 
 rlmpc_core::inventory::submit! {
@@ -110,7 +125,7 @@ mod tests {
 
     #[test]
     fn distance_wraps_angles_but_not_plain_coordinates() {
-        let cost = TargetTracking { selected: vec![0, 1], periodic: vec![true, false] };
+        let cost = TargetTracking { selected: vec![0, 1], periodic: vec![true, false], scale: vec![1.0, 1.0] };
         let pi = std::f64::consts::PI;
         let got = CostCoupling::running(&cost, &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 5.0]);
         assert!((got - (0.4f64.powi(2) + 9.0).sqrt()).abs() < 1e-12, "{got}");
@@ -132,6 +147,18 @@ mod tests {
         let pi = std::f64::consts::PI;
         let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 2.0]);
         assert!((got - (2.0 * pi - 0.4)).abs() < 1e-12, "{got}");
+    }
+
+    #[test]
+    fn scale_turns_actions_into_targets() {
+        let params = toml::Value::Table(toml::toml! { scale = [2.0, 10.0] });
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        let cost = build(&mut de, &context(2)).ok().unwrap();
+        let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[1.0, 5.0]), &[0.5, 0.5]);
+        assert!(got.abs() < 1e-12, "x* = (1, 5) is reached: {got}");
+        let params = toml::Value::Table(toml::toml! { scale = [2.0] });
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        assert!(build(&mut de, &context(2)).is_err(), "one factor per coordinate");
     }
 
     #[test]

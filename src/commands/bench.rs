@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::bench::{mppi_cases, time_calls, MppiBench};
+use rlmpc::bench::{mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
 
 use super::table::table;
 
@@ -15,6 +15,9 @@ pub struct Args {
     /// Seconds of measurement per case.
     #[arg(long, default_value_t = 1.0)]
     seconds: f64,
+    /// Environment steps of each training-throughput run (whole updates of 2048).
+    #[arg(long, default_value_t = 8192)]
+    training_steps: usize,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -27,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
     let cases = mppi_cases();
-    let bar = ProgressBar::new(cases.len() as u64)
+    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len()) as u64)
         .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
     for case in cases {
         bar.set_message(case.label());
@@ -47,8 +50,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         records.push(serde_json::json!({ "case": case, "timing": timing }));
         bar.inc(1);
     }
-    bar.finish_and_clear();
     println!("{}", table(&["case", "median µs", "mean µs", "calls"], rows));
+
+    let mut rows = Vec::new();
+    for (label, origin, text) in TRAINING_CASES {
+        bar.set_message(label);
+        let steps_per_second = training_throughput(origin, text, args.training_steps)?;
+        rows.push(vec![label.to_string(), format!("{steps_per_second:.0}")]);
+        records.push(serde_json::json!({ "training": label, "steps": args.training_steps, "env_steps_per_second": steps_per_second }));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("\ntraining throughput ({} env steps, updates included)", args.training_steps);
+    println!("{}", table(&["run", "env steps/s"], rows));
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&records)?)
             .with_context(|| format!("writing {}", path.display()))?;

@@ -124,8 +124,15 @@ impl HighLevelPolicy for Ppo {
 
     fn propose(&mut self, observation: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]) {
         let (mean, log_std) = self.gaussian(observation);
+        self.draw(&mean, &log_std, candidates, deterministic, out);
+    }
+}
+
+impl Ppo {
+    /// Fills `candidates` rows of `out` with μ (deterministic) or draws μ + σ·z.
+    fn draw(&mut self, mean: &[f64], log_std: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]) {
         for row in out.chunks_mut(self.action_dim).take(candidates) {
-            for ((x, m), ls) in row.iter_mut().zip(&mean).zip(&log_std) {
+            for ((x, m), ls) in row.iter_mut().zip(mean).zip(log_std) {
                 *x = if deterministic {
                     *m
                 } else {
@@ -147,8 +154,12 @@ impl PolicyLearner for Ppo {
 
     fn sample(&mut self, observation: &[f64], actions: &mut [f64], log_probs: &mut [f64]) {
         assert_eq!(actions.len(), log_probs.len() * self.action_dim, "ppo: `actions` must be [M][action_dim]");
-        self.propose(observation, log_probs.len(), false, actions);
-        self.log_prob(observation, actions, log_probs);
+        // One forward pass serves the draw and the log-probabilities.
+        let (mean, log_std) = self.gaussian(observation);
+        self.draw(&mean, &log_std, log_probs.len(), false, actions);
+        for (lp, a) in log_probs.iter_mut().zip(actions.chunks(self.action_dim)) {
+            *lp = gaussian_log_prob(&mean, &log_std, a);
+        }
     }
 
     fn log_prob(&self, observation: &[f64], actions: &[f64], out: &mut [f64]) {
