@@ -109,3 +109,40 @@ fn controls_stay_in_bounds_and_mismatched_shapes_are_errors() {
     let err = Mppi::new(&MppiConfig { lambda: 0.0, ..MppiConfig::default() }, 1, None, 0).err().unwrap();
     assert!(err.to_string().contains("lambda"), "{err}");
 }
+
+/// [`GoTo`] plus a terminal cost φ(x_H; a) = 5 + x_H[0]².
+struct GoToWithTerminal;
+
+impl CostCoupling for GoToWithTerminal {
+    fn needs(&self) -> Needs {
+        Needs::default()
+    }
+    fn running<R: Real>(&self, step: &StepView<'_, R>, a: &[R]) -> R {
+        GoTo.running(step, a)
+    }
+    fn terminal<R: Real>(&self, state: &[R], _a: &[R]) -> R {
+        R::splat(5.0) + state[0].square()
+    }
+}
+
+#[test]
+fn the_terminal_cost_is_added_once_per_rollout_at_the_last_state() {
+    let noise: Vec<f64> = (0..16 * 12).map(|i| ((i * 37 % 17) as f64 - 8.0) / 10.0).collect();
+    let run = |cost: &dyn rlmpc_core::Cost| {
+        let mut mppi = engine(16, 1, Backend::Scalar, 0);
+        mppi.optimize(&DoubleIntegrator, cost, &[0.5, 0.0], &[1.0], None, NoiseInput::Given(&noise)).unwrap();
+        (mppi.total_costs(0).to_vec(), mppi.effective_noise().to_vec(), mppi.shifted_nominal().to_vec())
+    };
+    let (plain, eps, nominal) = run(&GoTo);
+    let (with_terminal, _, _) = run(&GoToWithTerminal);
+    for (k, (p, t)) in plain.iter().zip(&with_terminal).enumerate() {
+        let mut x = [0.5, 0.0];
+        for step in 0..12 {
+            let u = nominal[step] + eps[k * 12 + step];
+            x[1] += 0.1 * u;
+            x[0] += 0.1 * x[1];
+        }
+        let phi = 5.0 + x[0] * x[0];
+        assert!((t - p - phi).abs() < 1e-9, "sample {k}: {t} − {p} ≠ φ = {phi}");
+    }
+}
