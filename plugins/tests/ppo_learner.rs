@@ -241,3 +241,31 @@ fn bad_settings_are_rejected() {
     let parsed: PpoConfig = toml::from_str("batch_size = 32\nclip_range_vf = 0.2").unwrap();
     assert_eq!(parsed, PpoConfig { batch_size: 32, clip_range_vf: Some(0.2), ..PpoConfig::default() });
 }
+
+#[test]
+fn normalised_observations_make_the_learner_blind_to_units_and_survive_a_checkpoint() {
+    let config = PpoConfig { normalize_observations: true, ..small() };
+    // The same observation stream in two units: s and 1000·s + 50.
+    let stream: Vec<[f64; 3]> =
+        (0..300).map(|i| [(i as f64 * 0.3).sin(), (i as f64 * 0.11).cos() * 2.0, i as f64 * 0.01]).collect();
+    let (mut plain, mut scaled) = (learner(config.clone(), 4), learner(config.clone(), 4));
+    let (mut a, mut b, mut lp) = ([0.0; 2], [0.0; 2], [0.0]);
+    for s in &stream {
+        plain.sample(s, &mut a, &mut lp);
+        scaled.sample(&s.map(|x| 1000.0 * x + 50.0), &mut b, &mut lp);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-3, "{a:?} vs {b:?}");
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("rlmpc-ppo-obs-norm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ppo.safetensors");
+    plain.save(&path).unwrap();
+    let mut restored = learner(config, 77);
+    restored.load(&path).unwrap();
+    let (mut va, mut vb) = ([0.0], [0.0]);
+    plain.value(&S, &mut va);
+    restored.value(&S, &mut vb);
+    assert_eq!(va, vb, "parameters and normaliser statistics came back");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,8 +1,8 @@
 //! Checkpoints of a [`Ppo`] learner as one safetensors file: every parameter under its name
 //! (`actor.0.weight`, …, `log_std`, `critic.<d>.<layer>.weight|bias`; weights `[inputs][outputs]`,
 //! f32), Adam's moments as `adam.m.<name>` and `adam.v.<name>`, and in the metadata Adam's step
-//! count and the position of each random stream, so that a loaded learner continues exactly as
-//! the saved one would have. Settings are not stored: a loaded learner keeps its own
+//! count, the position of each random stream and, when observations are normalised, their
+//! running statistics, so that a loaded learner continues exactly as the saved one would have. Settings are not stored: a loaded learner keeps its own
 //! [`PpoConfig`](super::PpoConfig), and only its parameter shapes must match the file's.
 
 use std::collections::HashMap;
@@ -14,6 +14,7 @@ use rlmpc_core::{Error, Result};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use super::learner::Streams;
+use super::observation_normalizer::ObservationNormalizer;
 use super::Ppo;
 
 /// The `format` metadata entry of a checkpoint written by this version.
@@ -25,6 +26,15 @@ fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
 
 fn bytes(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Floats as comma-separated shortest round-trip decimals (exact when parsed back).
+fn floats_text(values: &[f64]) -> String {
+    values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(",")
+}
+
+fn parse_floats(text: &str) -> Option<Vec<f64>> {
+    text.split(',').map(|v| v.parse().ok()).collect()
 }
 
 /// `seed:stream:word` of a ChaCha stream, the seed in hex.
@@ -62,13 +72,18 @@ impl Ppo {
             let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
             (name.as_str(), view)
         });
-        let metadata = HashMap::from([
+        let mut metadata = HashMap::from([
             ("format".to_string(), FORMAT.to_string()),
             ("adam_step".to_string(), self.adam.step.to_string()),
             ("rng.actions".to_string(), rng_state(&self.streams.actions)),
             ("rng.real".to_string(), rng_state(&self.streams.real)),
             ("rng.virtual".to_string(), rng_state(&self.streams.virtual_)),
         ]);
+        if let Some(normalizer) = &self.normalizer {
+            metadata.insert("obs_norm.mean".into(), floats_text(&normalizer.mean));
+            metadata.insert("obs_norm.var".into(), floats_text(&normalizer.var));
+            metadata.insert("obs_norm.count".into(), normalizer.count.to_string());
+        }
         let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
         std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
     }
@@ -111,11 +126,25 @@ impl Ppo {
         let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
         let streams = Streams { actions: rng("rng.actions")?, real: rng("rng.real")?, virtual_: rng("rng.virtual")? };
 
+        let normalizer = match &self.normalizer {
+            Some(current) => {
+                let floats = |key: &str| {
+                    parse_floats(entry(key)?)
+                        .filter(|v| v.len() == current.mean.len())
+                        .ok_or_else(|| invalid(path, format!("malformed `{key}`")))
+                };
+                let count =
+                    entry("obs_norm.count")?.parse().map_err(|e| invalid(path, format!("`obs_norm.count`: {e}")))?;
+                Some(ObservationNormalizer { mean: floats("obs_norm.mean")?, var: floats("obs_norm.var")?, count })
+            }
+            None => None,
+        };
         for (p, x) in self.net.params_mut().into_iter().zip(&values) {
             p.assign(x);
         }
         (self.adam.m, self.adam.v, self.adam.step) = (m, v, step);
         self.streams = streams;
+        self.normalizer = normalizer;
         Ok(())
     }
 }

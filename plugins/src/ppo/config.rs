@@ -22,6 +22,9 @@ pub struct PpoConfig {
     pub clip_range_vf: Option<f64>,
     /// Normalise advantages per minibatch (mean 0, ddof-1 std + 1e-8); skipped for a minibatch of 1.
     pub normalize_advantage: bool,
+    /// Normalise observations by running statistics, as SB3's `VecNormalize` (off by default);
+    /// stored tuples are normalised at update time with the latest statistics.
+    pub normalize_observations: bool,
     /// Weight of the entropy bonus (Table 3: 0.0).
     pub ent_coef: f64,
     /// Weight of the value loss (Table 3: 0.5).
@@ -50,6 +53,7 @@ impl Default for PpoConfig {
             clip_range: 0.2,
             clip_range_vf: None,
             normalize_advantage: true,
+            normalize_observations: false,
             ent_coef: 0.0,
             vf_coef: 0.5,
             max_grad_norm: 0.5,

@@ -12,6 +12,7 @@ use rlmpc_core::{Error, Result};
 use super::actor_critic::{ActorCritic, HALF_LN_2PI};
 use super::loss::{explained_variance, ppo_loss, LossStats, LossTargets};
 use super::minibatch::{permutation, Columns, VirtualRows};
+use super::observation_normalizer::ObservationNormalizer;
 use super::optim::{clip_grad_norm, Adam};
 use super::{PpoConfig, Scalar};
 
@@ -44,6 +45,8 @@ pub struct Ppo {
     pub(super) net: ActorCritic,
     pub(super) adam: Adam,
     pub(super) streams: Streams,
+    /// Running observation statistics, when `normalize_observations` is on.
+    pub(super) normalizer: Option<ObservationNormalizer>,
 }
 
 impl Ppo {
@@ -58,7 +61,8 @@ impl Ppo {
         let net = ActorCritic::new(&config, observation_dim, action_dim, &mut stream(seed, 0));
         let adam = Adam::new(config.learning_rate, config.adam_eps, net.params().iter().map(|(_, p)| p.values().len()));
         let streams = Streams { actions: stream(seed, 1), real: stream(seed, 2), virtual_: stream(seed, 3) };
-        Ok(Self { config, observation_dim, action_dim, net, adam, streams })
+        let normalizer = config.normalize_observations.then(|| ObservationNormalizer::new(observation_dim));
+        Ok(Self { config, observation_dim, action_dim, net, adam, streams, normalizer })
     }
 
     /// The settings.
@@ -71,10 +75,18 @@ impl Ppo {
         self.net.params().into_iter().map(|(name, p)| (name, p.values())).collect()
     }
 
+    /// Observations as the networks see them: normalised when configured, as f32.
+    fn features(&self, observations: &[f64]) -> Vec<f32> {
+        match &self.normalizer {
+            Some(normalizer) => normalizer.normalize(observations),
+            None => observations.iter().map(|&x| x as f32).collect(),
+        }
+    }
+
     /// μ(s) and log σ of π(·|s), widened to f64.
     fn gaussian(&self, observation: &[f64]) -> (Vec<f64>, Vec<f64>) {
         assert_eq!(observation.len(), self.observation_dim, "ppo: observation of the wrong length");
-        let obs = self.net.matrix(observation.iter().map(|&x| x as f32).collect(), self.observation_dim);
+        let obs = self.net.matrix(self.features(observation), self.observation_dim);
         let widen = |v: Vec<f32>| v.into_iter().map(f64::from).collect();
         (widen(self.net.mean(&obs)), widen(self.net.log_std()))
     }
@@ -82,7 +94,7 @@ impl Ppo {
     /// The value heads `[D][n]` for `n` observations.
     fn heads(&self, observations: &[f64]) -> Vec<Vec<f32>> {
         assert_eq!(observations.len() % self.observation_dim, 0, "ppo: observations of the wrong length");
-        self.net.heads(&self.net.matrix(observations.iter().map(|&x| x as f32).collect(), self.observation_dim))
+        self.net.heads(&self.net.matrix(self.features(observations), self.observation_dim))
     }
 
     /// The loss of one minibatch (SB3's `evaluate_actions`, then [`ppo_loss`]).
@@ -154,6 +166,10 @@ impl PolicyLearner for Ppo {
 
     fn sample(&mut self, observation: &[f64], actions: &mut [f64], log_probs: &mut [f64]) {
         assert_eq!(actions.len(), log_probs.len() * self.action_dim, "ppo: `actions` must be [M][action_dim]");
+        // Training sees every observation here once: SB3's VecNormalize updates on each step.
+        if let Some(normalizer) = &mut self.normalizer {
+            normalizer.update(observation);
+        }
         // One forward pass serves the draw and the log-probabilities.
         let (mean, log_std) = self.gaussian(observation);
         self.draw(&mean, &log_std, log_probs.len(), false, actions);
@@ -202,8 +218,9 @@ impl PolicyLearner for Ppo {
             }
         }
         let (o, a) = (self.observation_dim, self.action_dim);
-        let real_columns = Columns::new(real, o, a);
-        let virtual_columns = (rho > 0.0 && !virtual_.is_empty()).then(|| Columns::new(virtual_, o, a));
+        let real_columns = Columns::new(real, self.features(&real.observations), o, a);
+        let virtual_columns = (rho > 0.0 && !virtual_.is_empty())
+            .then(|| Columns::new(virtual_, self.features(&virtual_.observations), o, a));
         let mut virtual_rows = VirtualRows::default();
 
         let mut logged: Vec<LossStats> = Vec::new();

@@ -22,12 +22,13 @@ fn f32s(v: &[f64]) -> Vec<f32> {
 }
 
 impl Columns {
-    /// All of `batch`, whose rows have the given widths (checked by the caller).
-    pub(crate) fn new(batch: &Batch, observation_dim: usize, action_dim: usize) -> Self {
+    /// All of `batch`, whose rows have the given widths (checked by the caller), with its
+    /// observations as the network sees them.
+    pub(crate) fn new(batch: &Batch, observations: Vec<f32>, observation_dim: usize, action_dim: usize) -> Self {
         Self {
             observation_dim,
             action_dim,
-            observations: f32s(&batch.observations),
+            observations,
             actions: f32s(&batch.actions),
             log_probs: f32s(&batch.log_probs),
             advantages: f32s(&batch.advantages),

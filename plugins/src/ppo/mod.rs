@@ -36,6 +36,7 @@ mod learner;
 mod loss;
 mod minibatch;
 mod network;
+mod observation_normalizer;
 mod optim;
 mod registration;
 
