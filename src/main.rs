@@ -28,6 +28,8 @@ enum Command {
     Train(commands::train::Args),
     /// Evaluate a trained run's deterministic policy and print the metrics table.
     Eval(commands::eval::Args),
+    /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args).map(drop),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -90,3 +90,17 @@ fn errors_name_the_cause_and_exit_nonzero() {
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(err.contains("no/such/file.toml"), "{err}");
 }
+
+#[test]
+fn demo_trains_evaluates_and_compares_with_pure_mppi() {
+    let out = std::env::temp_dir().join(format!("rlmpc-demo-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let stdout = stdout_of(rlmpc().args(["demo", "--steps", "256", "--episodes", "2", "--out"]).arg(&out));
+    assert!(
+        stdout.contains("| metric") && stdout.contains("PPO-MPPI ρ=0.3") && stdout.contains("pure MPPI"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| success") && stdout.contains("| danger_steps"), "{stdout}");
+    assert!(out.join("eval.json").exists());
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -1,10 +1,10 @@
 //! `rlmpc eval`: the trained policy (deterministic, mean action) on fresh episodes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::Planner;
+use rlmpc::core::evaluation::{summarize, EpisodeResult, Planner};
 use rlmpc::core::registry::LearnerShape;
 use rlmpc::core::run_dir::{write_atomically, RunDir};
 use rlmpc::core::trainer::Controller;
@@ -26,15 +26,16 @@ pub struct Args {
     pub seed: Option<u64>,
 }
 
-/// Evaluates and writes `eval.json` into the run directory.
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let run = RunDir::open(&args.run)?;
+/// Runs `episodes` evaluation episodes of a trained run from `seed` (default: the run's seed),
+/// writes `eval.json` into the run directory, and returns the results and the seed used.
+pub fn evaluate(run_path: &Path, episodes: usize, seed: Option<u64>) -> anyhow::Result<(Vec<EpisodeResult>, u64)> {
+    let run = RunDir::open(run_path)?;
     let mut experiment = Experiment::load(&run.config_path())?;
     // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
     experiment.config.mppi.candidates = 1;
     rlmpc::plugins::load_all(experiment.plugin_paths())?;
     let config = &experiment.config;
-    let seed = args.seed.unwrap_or(config.seed);
+    let seed = seed.unwrap_or(config.seed);
     let mut env = experiment.build_env()?;
     let hierarchical = config.training.controller == Controller::Hierarchical;
     let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
@@ -46,17 +47,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         false => None,
     };
     println!(
-        "evaluating {} ({} controller) on `{}`: {} episodes from seed {seed}, deterministic policy",
+        "evaluating {} ({} controller) on `{}`: {episodes} episodes from seed {seed}, deterministic policy",
         run.path().display(),
         if hierarchical { "hierarchical" } else { "flat" },
         config.env.name,
-        args.episodes
     );
-    let results = run_episodes(env.as_mut(), planner.as_mut(), learner.as_mut(), args.episodes, seed)?;
-    let summary = print_results(&results, seed);
-    let json = serde_json::json!({ "run": run.path(), "seed": seed, "episodes": results, "summary": summary });
+    let results = run_episodes(env.as_mut(), planner.as_mut(), learner.as_mut(), episodes, seed)?;
+    let json =
+        serde_json::json!({ "run": run.path(), "seed": seed, "episodes": results, "summary": summarize(&results) });
     let path = run.path().join("eval.json");
     write_atomically(&path, serde_json::to_string_pretty(&json)?.as_bytes()).context("writing eval.json")?;
-    println!("wrote {}", path.display());
+    Ok((results, seed))
+}
+
+/// Evaluates, prints the tables, and writes `eval.json` into the run directory.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (results, seed) = evaluate(&args.run, args.episodes, args.seed)?;
+    print_results(&results, seed);
+    println!("wrote {}", args.run.join("eval.json").display());
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::Planner;
+use rlmpc::core::evaluation::{EpisodeResult, Planner};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::default_configs::ACROBOT_PURE_MPPI;
 
@@ -27,29 +27,38 @@ pub struct Args {
     json: Option<PathBuf>,
 }
 
+/// Runs pure MPPI for `episodes` episodes from the experiment's seed.
+pub fn pure_mppi(experiment: &Experiment, episodes: usize) -> anyhow::Result<Vec<EpisodeResult>> {
+    let config = &experiment.config;
+    let mut env = experiment.build_env()?;
+    let action = config.planner.action.clone();
+    let mut planner = Planner::from_experiment(experiment, env.as_ref(), action.len())?;
+    let mut policy = ConstantAction(action);
+    println!(
+        "pure MPPI on `{}` ({}): K={} H={} λ={} M=1, {episodes} episodes",
+        config.env.name, experiment.source.origin, config.mppi.num_samples, config.mppi.horizon, config.mppi.lambda
+    );
+    run_episodes(env.as_mut(), Some(&mut planner), &mut policy, episodes, config.seed)
+}
+
+/// The built-in pure-MPPI experiment (`configs/acrobot/pure_mppi.toml`).
+pub fn builtin() -> anyhow::Result<Experiment> {
+    Ok(Experiment::parse(ACROBOT_PURE_MPPI.0, ACROBOT_PURE_MPPI.1)?)
+}
+
 /// Runs the episodes and prints the tables.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let mut experiment = match &args.config {
         Some(path) => Experiment::load(path)?,
-        None => Experiment::parse(ACROBOT_PURE_MPPI.0, ACROBOT_PURE_MPPI.1)?,
+        None => builtin()?,
     };
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
     }
     rlmpc::plugins::load_all(experiment.plugin_paths())?;
-    let config = &experiment.config;
-    let episodes = args.episodes.unwrap_or(config.evaluation.episodes);
-    let mut env = experiment.build_env()?;
-    let action = config.planner.action.clone();
-    let mut planner = Planner::from_experiment(&experiment, env.as_ref(), action.len())?;
-    let mut policy = ConstantAction(action);
-
-    println!(
-        "pure MPPI on `{}` ({}): K={} H={} λ={} M=1, {episodes} episodes",
-        config.env.name, experiment.source.origin, config.mppi.num_samples, config.mppi.horizon, config.mppi.lambda
-    );
-    let results = run_episodes(env.as_mut(), Some(&mut planner), &mut policy, episodes, config.seed)?;
-    let summary = print_results(&results, config.seed);
+    let episodes = args.episodes.unwrap_or(experiment.config.evaluation.episodes);
+    let results = pure_mppi(&experiment, episodes)?;
+    let summary = print_results(&results, experiment.config.seed);
     if let Some(path) = &args.json {
         let json = serde_json::json!({ "config": experiment.source.origin, "episodes": results, "summary": summary });
         std::fs::write(path, serde_json::to_string_pretty(&json)?)
