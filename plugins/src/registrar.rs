@@ -18,7 +18,9 @@ use rlmpc_core::Error;
 /// ```
 /// use rlmpc_core::registry::{BuildError, CostRegistration, Params};
 /// use rlmpc_core::{Cost, CostContext};
-/// # fn build(_: Params<'_, '_>, _: &CostContext) -> Result<Box<dyn Cost>, BuildError> { unimplemented!() }
+/// # fn build(_: Params<'_, '_>, _: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
+/// #     Err(BuildError::Invalid("the template crate shows a real builder".into()))
+/// # }
 ///
 /// fn register(registrar: &mut rlmpc_plugins::Registrar) {
 ///     registrar.cost(CostRegistration::new("effort", "‖u‖²: control effort", build, module_path!()));
