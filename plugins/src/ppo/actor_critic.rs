@@ -52,8 +52,8 @@ impl ActorCritic {
     }
 
     /// μ(s) for a batch of observations, `[n][action_dim]`, without a tape.
-    pub(crate) fn mean(&self, observations: &Matrix) -> Vec<f32> {
-        self.actor.forward(observations.clone()).as_vec()
+    pub(crate) fn mean(&self, observations: &[f32], rows: usize) -> Vec<f32> {
+        self.actor.infer(observations, rows)
     }
 
     /// log σ.
@@ -62,8 +62,8 @@ impl ActorCritic {
     }
 
     /// Each head's V_d(s), `[D][n]`, without a tape.
-    pub(crate) fn heads(&self, observations: &Matrix) -> Vec<Vec<f32>> {
-        self.critics.iter().map(|critic| critic.forward(observations.clone()).as_vec()).collect()
+    pub(crate) fn heads(&self, observations: &[f32], rows: usize) -> Vec<Vec<f32>> {
+        self.critics.iter().map(|critic| critic.infer(observations, rows)).collect()
     }
 
     /// log π(a|s), the entropy and the D values for a minibatch, recorded for backpropagation.

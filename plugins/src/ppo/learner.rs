@@ -86,15 +86,14 @@ impl Ppo {
     /// μ(s) and log σ of π(·|s), widened to f64.
     fn gaussian(&self, observation: &[f64]) -> (Vec<f64>, Vec<f64>) {
         assert_eq!(observation.len(), self.observation_dim, "ppo: observation of the wrong length");
-        let obs = self.net.matrix(self.features(observation), self.observation_dim);
         let widen = |v: Vec<f32>| v.into_iter().map(f64::from).collect();
-        (widen(self.net.mean(&obs)), widen(self.net.log_std()))
+        (widen(self.net.mean(&self.features(observation), 1)), widen(self.net.log_std()))
     }
 
     /// The value heads `[D][n]` for `n` observations.
     fn heads(&self, observations: &[f64]) -> Vec<Vec<f32>> {
         assert_eq!(observations.len() % self.observation_dim, 0, "ppo: observations of the wrong length");
-        self.net.heads(&self.net.matrix(self.features(observations), self.observation_dim))
+        self.net.heads(&self.features(observations), observations.len() / self.observation_dim)
     }
 
     /// The loss of one minibatch (SB3's `evaluate_actions`, then [`ppo_loss`]).
