@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::cost::{Cost, CostContext};
 use crate::env::Environment;
 use crate::mppi::MppiConfig;
-use crate::params::{ConfigSource, PluginSpec};
+use crate::params::PluginSpec;
 use crate::policy::PolicyLearner;
 use crate::registry::{CostKind, EnvKind, LearnerKind, LearnerShape, SchedulerKind};
 use crate::scheduler::InfluenceScheduler;
@@ -134,8 +134,8 @@ pub struct ExperimentConfig {
 pub struct Experiment {
     /// The parsed settings.
     pub config: ExperimentConfig,
-    /// Where they came from.
-    pub source: ConfigSource,
+    /// Where they came from (a path, or a name such as `<bench>`), for messages.
+    pub origin: String,
     /// Directory that relative paths in the file resolve against: the file's own directory,
     /// or `None` (the working directory) for text that did not come from a file.
     pub dir: Option<PathBuf>,
@@ -148,7 +148,7 @@ impl Experiment {
             origin: origin.to_string(),
             message: describe_toml_error(text, &e),
         })?;
-        Ok(Self { config, source: ConfigSource { origin: origin.to_string(), text: text.to_string() }, dir: None })
+        Ok(Self { config, origin: origin.to_string(), dir: None })
     }
 
     /// Reads and parses a file.
@@ -169,24 +169,24 @@ impl Experiment {
 
     /// Builds the configured environment.
     pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
-        self.config.env.build::<EnvKind, _>(&self.source, "env.params", |reg, params| (reg.build)(params))
+        self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params))
     }
 
     /// Builds the configured policy learner (default: `ppo` with its defaults).
     pub fn build_learner(&self, shape: &LearnerShape) -> Result<Box<dyn PolicyLearner>, Error> {
         let spec = self.config.learner.clone().unwrap_or_else(|| PluginSpec::named("ppo"));
-        spec.build::<LearnerKind, _>(&self.source, "learner.params", |reg, params| (reg.build)(params, shape))
+        spec.build::<LearnerKind, _>(&self.origin, "learner.params", |reg, params| (reg.build)(params, shape))
     }
 
     /// Builds the configured influence scheduler (default: `fixed` with ρ = 0).
     pub fn build_scheduler(&self) -> Result<Box<dyn InfluenceScheduler>, Error> {
         match &self.config.scheduler {
-            Some(spec) => spec.build::<SchedulerKind, _>(&self.source, "scheduler.params", |reg, p| (reg.build)(p)),
+            Some(spec) => spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p)),
             None => {
                 let mut params = toml::Table::new();
                 params.insert("rho".into(), toml::Value::Float(0.0));
                 let spec = PluginSpec { name: "fixed".into(), params: Some(params) };
-                spec.build::<SchedulerKind, _>(&self.source, "scheduler.params", |reg, p| (reg.build)(p))
+                spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p))
             }
         }
     }
@@ -201,7 +201,7 @@ impl Experiment {
             let table = format!("costs[{i}].params");
             built.push((
                 term.weight,
-                spec.build::<CostKind, _>(&self.source, &table, |reg, p| (reg.build)(p, context))?,
+                spec.build::<CostKind, _>(&self.origin, &table, |reg, p| (reg.build)(p, context))?,
             ));
         }
         Ok(WeightedSum::new(built))

@@ -9,15 +9,6 @@ use serde::{Deserialize, Serialize};
 use crate::registry::{lookup, BuildError, PluginKind, Registration};
 use crate::Error;
 
-/// A config file's text and where it came from, for error messages.
-#[derive(Clone, Debug)]
-pub struct ConfigSource {
-    /// Where it came from (a path, or `<built-in>`).
-    pub origin: String,
-    /// Its full text.
-    pub text: String,
-}
-
 /// A plugin named in a config file: `name = "…"` and an optional `params` table.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -40,12 +31,12 @@ impl PluginSpec {
     /// (e.g. `env.params`).
     pub fn build<K: PluginKind, T>(
         &self,
-        source: &ConfigSource,
+        origin: &str,
         table: &str,
         build: impl FnOnce(&Registration<K>, crate::registry::Params<'_, '_>) -> Result<T, BuildError>,
     ) -> Result<T, Error> {
         let registration = lookup::<K>(&self.name)
-            .map_err(|e| Error::Config { origin: source.origin.clone(), message: e.to_string() })?;
+            .map_err(|e| Error::Config { origin: origin.to_string(), message: e.to_string() })?;
         let value = toml::Value::Table(self.params.clone().unwrap_or_default());
         let mut track = serde_path_to_error::Track::new();
         let result = {
@@ -54,8 +45,8 @@ impl PluginSpec {
             build(registration, &mut erased)
         };
         let at = match &self.params {
-            Some(_) => format!("{}, [{table}]", source.origin),
-            None => format!("{}, [{table}] (absent)", source.origin),
+            Some(_) => format!("{origin}, [{table}]"),
+            None => format!("{origin}, [{table}] (absent)"),
         };
         result.map_err(|e| {
             let message = match e {

@@ -150,8 +150,11 @@ impl HighLevelPolicy for ConstantAction {
         self.0.len()
     }
     fn propose(&mut self, _observation: &[f64], candidates: usize, _deterministic: bool, out: &mut [f64]) {
-        for row in out.chunks_mut(self.0.len().max(1)).take(candidates) {
-            row.copy_from_slice(&self.0[..row.len().min(self.0.len())]);
+        if self.0.is_empty() {
+            return;
+        }
+        for row in out.chunks_exact_mut(self.0.len()).take(candidates) {
+            row.copy_from_slice(&self.0);
         }
     }
 }

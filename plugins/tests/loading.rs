@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rlmpc_core::config::Experiment;
 use rlmpc_core::cost::CostIn;
-use rlmpc_core::params::{ConfigSource, PluginSpec};
+use rlmpc_core::params::PluginSpec;
 use rlmpc_core::registry::{lookup, CostKind, SchedulerKind};
 use rlmpc_core::scheduler::UpdateStats;
 use rlmpc_core::{CostContext, Lanes, Real, StateLayout, StepView};
@@ -82,11 +82,10 @@ fn plugin_parameter_errors_name_the_key() {
 #[test]
 fn linear_decay_scheduler_is_built_through_the_registry() {
     load(common::template_library()).unwrap();
-    let source = ConfigSource { origin: "test.toml".into(), text: String::new() };
     let spec: PluginSpec =
         toml::from_str("name = \"linear-decay\"\nparams = { start = 0.8, end = 0.2, updates = 3 }").unwrap();
     let mut scheduler =
-        spec.build::<SchedulerKind, _>(&source, "scheduler.params", |reg, params| (reg.build)(params)).unwrap();
+        spec.build::<SchedulerKind, _>("test.toml", "scheduler.params", |reg, params| (reg.build)(params)).unwrap();
     assert_eq!(scheduler.rho(), 0.8);
     let rho: Vec<f64> = (0..4).map(|update| scheduler.update(&UpdateStats { update, ..Default::default() })).collect();
     let expected = [0.6, 0.4, 0.2, 0.2];

@@ -36,7 +36,7 @@ pub fn pure_mppi(experiment: &Experiment, episodes: usize) -> anyhow::Result<Vec
     let mut policy = ConstantAction(action);
     println!(
         "pure MPPI on `{}` ({}): K={} H={} λ={} M=1, {episodes} episodes",
-        config.env.name, experiment.source.origin, config.mppi.num_samples, config.mppi.horizon, config.mppi.lambda
+        config.env.name, experiment.origin, config.mppi.num_samples, config.mppi.horizon, config.mppi.lambda
     );
     run_episodes(env.as_mut(), Some(&mut planner), &mut policy, episodes, config.seed)
 }
@@ -60,7 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let results = pure_mppi(&experiment, episodes)?;
     let summary = print_results(&results, experiment.config.seed);
     if let Some(path) = &args.json {
-        let json = serde_json::json!({ "config": experiment.source.origin, "episodes": results, "summary": summary });
+        let json = serde_json::json!({ "config": experiment.origin, "episodes": results, "summary": summary });
         std::fs::write(path, serde_json::to_string_pretty(&json)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rlmpc::core::fixture;
-use rlmpc::core::params::{ConfigSource, PluginSpec};
+use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
 
 /// Arguments of `rlmpc rollout`.
@@ -28,8 +28,7 @@ struct Output<'a> {
 
 /// Replays every trajectory of the fixture in file order and prints JSON to stdout.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let source = ConfigSource { origin: "--env".into(), text: String::new() };
-    let mut env = PluginSpec::named(&args.env).build::<EnvKind, _>(&source, "defaults", |reg, p| (reg.build)(p))?;
+    let mut env = PluginSpec::named(&args.env).build::<EnvKind, _>("--env", "defaults", |reg, p| (reg.build)(p))?;
     let fixture = fixture::load(&args.fixture)?;
     let trajectories = fixture::replay_all(env.as_mut(), &fixture)?;
     let out = Output { env: &args.env, trajectories };

@@ -64,8 +64,7 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     let experiment = experiment(args)?;
     let config = &experiment.config;
     let out = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            std::path::Path::new(&experiment.source.origin).file_stem().map(|s| s.to_string_lossy().into_owned());
+        let stem = std::path::Path::new(&experiment.origin).file_stem().map(|s| s.to_string_lossy().into_owned());
         PathBuf::from("runs").join(format!("{}-seed{}", stem.unwrap_or_else(|| "run".into()), config.seed))
     });
     let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
