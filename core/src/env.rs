@@ -82,6 +82,13 @@ pub trait Environment: Send {
     fn danger_zone(&self) -> Option<DangerZone>;
     /// The surrogate model M̂ = (P̂, r̂) of this domain.
     fn surrogate(&self) -> Arc<dyn SurrogateModel>;
+    /// The domain's own Table 1–2 metrics of the episode so far, read when it ends: e.g.
+    /// Lunar Lander's distance to the pad, Racing's collision and off-track flags (1.0 or
+    /// 0.0). Success, steps, return and danger-zone steps are counted by the evaluator and
+    /// do not belong here. Defaults to none.
+    fn episode_metrics(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 /// Checks a transition for non-finite numbers, naming the culprit.

@@ -21,6 +21,35 @@ pub struct EpisodeResult {
     pub episode_return: f64,
     /// Steps that ended inside the danger zone.
     pub danger_steps: usize,
+    /// The environment's own metrics at the end ([`Environment::episode_metrics`]).
+    pub domain: Vec<(&'static str, f64)>,
+}
+
+impl EpisodeResult {
+    /// The value of metric `name`: one of the four common ones or a domain metric.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        match name {
+            "success" => Some(f64::from(u8::from(self.success))),
+            "steps" => Some(self.steps as f64),
+            "return" => Some(self.episode_return),
+            "danger_steps" => Some(self.danger_steps as f64),
+            _ => self.domain.iter().find(|(n, _)| *n == name).map(|(_, v)| *v),
+        }
+    }
+}
+
+/// Names of the metrics of `results`: the four common ones, then the domain's, in the order
+/// the environment reports them.
+pub fn metric_names(results: &[EpisodeResult]) -> Vec<&'static str> {
+    let mut names = vec!["success", "steps", "return", "danger_steps"];
+    for result in results {
+        for (name, _) in &result.domain {
+            if !names.contains(name) {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// Mean and standard deviation (population, NumPy's default `ddof = 0`) of one metric.
@@ -34,21 +63,15 @@ pub struct MetricSummary {
     pub std: f64,
 }
 
-/// Mean ± std of success, steps, return and danger-zone steps.
+/// Mean ± std of every metric in [`metric_names`] (over the episodes that report it).
 pub fn summarize(results: &[EpisodeResult]) -> Vec<MetricSummary> {
-    type Metric = (&'static str, fn(&EpisodeResult) -> f64);
-    let metrics: [Metric; 4] = [
-        ("success", |r| f64::from(u8::from(r.success))),
-        ("steps", |r| r.steps as f64),
-        ("return", |r| r.episode_return),
-        ("danger_steps", |r| r.danger_steps as f64),
-    ];
-    metrics
+    metric_names(results)
         .into_iter()
-        .map(|(name, f)| {
-            let n = results.len().max(1) as f64;
-            let mean = results.iter().map(f).sum::<f64>() / n;
-            let var = results.iter().map(|r| (f(r) - mean).powi(2)).sum::<f64>() / n;
+        .map(|name| {
+            let values: Vec<f64> = results.iter().filter_map(|r| r.metric(name)).collect();
+            let n = values.len().max(1) as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
             MetricSummary { name, mean, std: var.sqrt() }
         })
         .collect()
@@ -94,7 +117,8 @@ pub fn run_episode(
         planner.mppi.reset();
     }
     let mut action = vec![0.0; policy.action_dim()];
-    let mut result = EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0 };
+    let mut result =
+        EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0, domain: Vec::new() };
     loop {
         policy.propose(&observation, 1, true, &mut action);
         let transition = match planner.as_deref_mut() {
@@ -114,6 +138,7 @@ pub fn run_episode(
         result.success |= transition.info.success;
         result.danger_steps += usize::from(transition.info.in_danger_zone);
         if transition.terminated || transition.truncated {
+            result.domain = env.episode_metrics();
             return Ok(result);
         }
         observation = transition.observation;
@@ -126,12 +151,19 @@ mod tests {
 
     #[test]
     fn summary_is_mean_and_population_std() {
-        let r = |success, steps, ret| EpisodeResult { success, steps, episode_return: ret, danger_steps: 0 };
-        let s = summarize(&[r(true, 80, -79.0), r(false, 500, -500.0)]);
+        let r = |success, steps, ret, distance| EpisodeResult {
+            success,
+            steps,
+            episode_return: ret,
+            danger_steps: 0,
+            domain: vec![("distance", distance)],
+        };
+        let s = summarize(&[r(true, 80, -79.0, 1.0), r(false, 500, -500.0, 3.0)]);
         assert_eq!(s[0].mean, 0.5);
         assert_eq!(s[0].std, 0.5);
         assert_eq!(s[1].mean, 290.0);
         assert_eq!(s[1].std, 210.0);
         assert_eq!(s[2].mean, -289.5);
+        assert_eq!((s[4].name, s[4].mean, s[4].std), ("distance", 2.0, 1.0));
     }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rlmpc::core::evaluation::{summarize, EpisodeResult};
+use rlmpc::core::evaluation::{metric_names, summarize, EpisodeResult};
 
 use super::table::table;
 use super::{eval, mppi, train};
@@ -49,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut pure = mppi::builtin()?;
     pure.config.seed = seed;
     let baseline = mppi::pure_mppi(&pure, args.episodes)?;
-    let rows = ["success", "steps", "return", "danger_steps"]
+    let rows = metric_names(&trained)
         .into_iter()
         .map(|metric| vec![metric.to_string(), cell(&trained, metric), cell(&baseline, metric)])
         .collect();

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::evaluation::{run_episode, summarize, EpisodeResult, MetricSummary, Planner};
+use rlmpc::core::evaluation::{metric_names, run_episode, summarize, EpisodeResult, MetricSummary, Planner};
 use rlmpc::core::{Environment, HighLevelPolicy};
 
 use super::table::table;
@@ -35,21 +35,26 @@ pub fn run_episodes(
 
 /// Prints one row per episode and the mean ± std summary; returns the summary.
 pub fn print_results(results: &[EpisodeResult], seed: u64) -> Vec<MetricSummary> {
+    let domain_names: Vec<&str> = metric_names(results).into_iter().skip(4).collect();
     let rows = results
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            vec![
+            let mut row = vec![
                 i.to_string(),
                 (seed + i as u64).to_string(),
                 r.success.to_string(),
                 r.steps.to_string(),
                 format!("{:.1}", r.episode_return),
                 r.danger_steps.to_string(),
-            ]
+            ];
+            row.extend(domain_names.iter().map(|name| r.metric(name).map_or("-".into(), |v| format!("{v:.3}"))));
+            row
         })
         .collect();
-    println!("{}", table(&["episode", "seed", "success", "steps", "return", "danger steps"], rows));
+    let mut header = vec!["episode", "seed", "success", "steps", "return", "danger steps"];
+    header.extend(&domain_names);
+    println!("{}", table(&header, rows));
     let summary = summarize(results);
     let rows =
         summary.iter().map(|m| vec![m.name.to_string(), format!("{:.3}", m.mean), format!("{:.3}", m.std)]).collect();
