@@ -58,6 +58,12 @@ pub trait CostCoupling: Send + Sync + 'static {
     fn terminal<R: Real>(&self, _state: &[R], _a: &[R]) -> R {
         R::zero()
     }
+    /// Weight w of the critic's terminal term −w·V(ψ(x_H)) (Eq. 41). A critic is a network, not
+    /// a function over [`Real`], so the planner evaluates it once for all K final states and
+    /// adds it to every candidate's cost. Defaults to 0 (no critic term).
+    fn critic_weight(&self) -> f64 {
+        0.0
+    }
 }
 
 /// A cost on one number type: the object-safe face of [`CostCoupling`] for backend `R`.
@@ -72,6 +78,8 @@ pub trait CostIn<R: Real> {
 pub trait Cost: CostIn<f64> + CostIn<f32> + CostIn<Lanes> + Send + Sync {
     /// See [`CostCoupling::needs`].
     fn needs(&self) -> Needs;
+    /// See [`CostCoupling::critic_weight`].
+    fn critic_weight(&self) -> f64;
 }
 
 impl<R: Real, T: CostCoupling> CostIn<R> for T {
@@ -88,6 +96,9 @@ impl<R: Real, T: CostCoupling> CostIn<R> for T {
 impl<T: CostCoupling> Cost for T {
     fn needs(&self) -> Needs {
         CostCoupling::needs(self)
+    }
+    fn critic_weight(&self) -> f64 {
+        CostCoupling::critic_weight(self)
     }
 }
 

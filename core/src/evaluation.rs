@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use crate::config::Experiment;
 use crate::env::{check_transition, Environment};
+use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
 use crate::mppi::{Mppi, NoiseInput};
-use crate::policy::HighLevelPolicy;
+use crate::policy::{Critic, HighLevelPolicy};
 use crate::{Cost, CostContext, Error};
 
 /// What one episode achieved.
@@ -100,6 +101,39 @@ impl Planner {
         let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
         Ok(Self { mppi, model, cost: Box::new(cost) })
     }
+
+    /// One MPPI call from `state` under the M candidate RL actions (see [`Mppi::optimize`]).
+    /// When the cost has a critic term (Eq. 41), the K final states are mapped through ψ and
+    /// valued by `critic` in one batch, and −w·V(ψ(x_H)) joins every candidate's cost.
+    pub fn optimize(
+        &mut self,
+        state: &[f64],
+        actions: &[f64],
+        zone: Option<&DangerZone>,
+        critic: Option<&dyn Critic>,
+    ) -> Result<(), Error> {
+        let Self { mppi, model, cost } = self;
+        mppi.roll_out(model.as_ref(), cost.as_ref(), state, actions, zone, NoiseInput::Sampled)?;
+        let weight = cost.critic_weight();
+        if weight != 0.0 {
+            let critic = critic.ok_or_else(|| {
+                Error::Invalid(
+                    "the cost has a `terminal-value` term (Eq. 41), which needs a learner's critic: \
+                     pure MPPI has none; train a policy and evaluate its run instead"
+                        .into(),
+                )
+            })?;
+            let nx = model.layout().state_dim;
+            let observations: Vec<f64> =
+                mppi.final_states().chunks_exact(nx).flat_map(|x| model.observe(x, zone)).collect();
+            let mut values = vec![0.0; mppi.final_states().len() / nx];
+            critic.value(&observations, &mut values);
+            values.iter_mut().for_each(|v| *v *= -weight);
+            mppi.add_terminal_costs(&values);
+        }
+        mppi.finish();
+        Ok(())
+    }
 }
 
 /// Runs one episode with the policy's deterministic action. With a planner (the hierarchy),
@@ -125,10 +159,9 @@ pub fn run_episode(
             Some(planner) => {
                 let zone = env.danger_zone();
                 let state = env.model_state().to_vec();
-                let Planner { mppi, model, cost } = planner;
-                mppi.optimize(model.as_ref(), cost.as_ref(), &state, &action, zone.as_ref(), NoiseInput::Sampled)?;
-                mppi.commit(0);
-                env.step(mppi.action(0))
+                planner.optimize(&state, &action, zone.as_ref(), policy.critic())?;
+                planner.mppi.commit(0);
+                env.step(planner.mppi.action(0))
             }
             None => env.step(&action),
         };

@@ -63,7 +63,7 @@ pub use gae::{gae, Gae, GaeInput};
 pub use geometry::DangerZone;
 pub use model::{Dynamics, RewardModel, StateLayout, StateMap, SurrogateModel, TrackedCoordinate};
 pub use numeric::{Lanes, Mask, Real};
-pub use policy::{Batch, HighLevelPolicy, PolicyLearner, UpdateReport};
+pub use policy::{Batch, Critic, HighLevelPolicy, Mixing, MixingMode, PolicyLearner, UpdateReport};
 pub use weighted_sum::WeightedSum;
 
 /// This crate's version; out-of-tree plugins record the one they were built against.

@@ -14,6 +14,51 @@ pub trait HighLevelPolicy: Send {
     /// Fills `out` (`candidates × action_dim`, row-major) with actions for observation `s`:
     /// draws a^(m) ~ π(·|s) (Eq. 4), or the mean action in every row when `deterministic`.
     fn propose(&mut self, observation: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]);
+    /// The policy's critic, when it has one (the terminal-value cost, Eq. 41, reads it).
+    fn critic(&self) -> Option<&dyn Critic> {
+        None
+    }
+}
+
+/// A value function V(s), evaluated on a batch.
+pub trait Critic {
+    /// V(s) for `n` observations (`[n][observation_dim]`) into `out` (`[n]`); a learner's is
+    /// the mean of its D value heads.
+    fn value(&self, observations: &[f64], out: &mut [f64]);
+}
+
+/// How virtual tuples enter an update (Sec. 4.2, DECISIONS §3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MixingMode {
+    /// Eq. 10: each minibatch step takes B real and B virtual tuples and minimises
+    /// L = (1 − ρ)·L_RL + ρ·L_MPPI.
+    #[default]
+    LossWeighted,
+    /// Eq. 8–9: one minibatch of B tuples, each drawn from D_MPPI with probability ρ (else
+    /// the real tuple in its place), under one loss.
+    PerSample,
+}
+
+/// The influence ratio ρ and how it is applied.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mixing {
+    /// ρ ∈ [0, 1].
+    pub rho: f64,
+    /// Loss weighting (Eq. 10) or per-sample draws (Eq. 8).
+    pub mode: MixingMode,
+}
+
+impl Mixing {
+    /// Loss-weighted mixing with ratio `rho` (the paper's main setting).
+    pub fn loss_weighted(rho: f64) -> Self {
+        Self { rho, mode: MixingMode::LossWeighted }
+    }
+
+    /// Per-sample mixing with ratio `rho`.
+    pub fn per_sample(rho: f64) -> Self {
+        Self { rho, mode: MixingMode::PerSample }
+    }
 }
 
 /// A policy learner (PPO, …): a [`HighLevelPolicy`] with a value ensemble, whose sampling and
@@ -21,11 +66,11 @@ pub trait HighLevelPolicy: Send {
 ///
 /// One training iteration, in call order:
 /// 1. each step, [`sample`](Self::sample) draws the M candidates a^(m) and log π_old(a^(m)|s)
-///    (Eq. 4, 5, 7), and [`value`](Self::value) gives V(s) for the value targets (GAE);
+///    (Eq. 4, 5, 7), and [`Critic::value`] gives V(s) for the value targets (GAE);
 /// 2. before the update, [`value_heads`](Self::value_heads) on real states feeds Alg. 2 (ρ);
 /// 3. [`update`](Self::update) trains on D_RL and D_MPPI with ρ (Eq. 10); the trainer then
 ///    empties both buffers (PPO is on-policy).
-pub trait PolicyLearner: HighLevelPolicy {
+pub trait PolicyLearner: HighLevelPolicy + Critic {
     /// Length of one observation s.
     fn observation_dim(&self) -> usize;
     /// D, the number of value heads.
@@ -35,15 +80,13 @@ pub trait PolicyLearner: HighLevelPolicy {
     fn sample(&mut self, observation: &[f64], actions: &mut [f64], log_probs: &mut [f64]);
     /// log π(a | s) for each row of `actions` (`[n][action_dim]`) at one observation `s`.
     fn log_prob(&self, observation: &[f64], actions: &[f64], out: &mut [f64]);
-    /// V(s), the mean of the D value heads, for `n` observations (`[n][observation_dim]`).
-    fn value(&self, observations: &[f64], out: &mut [f64]);
     /// Per-head value predictions for `n` observations, `[n][D]` (Alg. 2's input).
     fn value_heads(&self, observations: &[f64], out: &mut [f64]);
-    /// Trains on real tuples (D_RL) and virtual ones (D_MPPI) with the loss-weighted mixing of
-    /// Eq. 10 (DECISIONS §3): each minibatch step takes B tuples from each buffer and minimises
-    /// L = (1 − ρ)·L_RL + ρ·L_MPPI. With ρ = 0 or an empty `virtual_`, the virtual batch is not
-    /// touched, so the update is exactly the learner's plain update on `real`.
-    fn update(&mut self, real: &Batch, virtual_: &Batch, rho: f64) -> UpdateReport;
+    /// Trains on real tuples (D_RL) and virtual ones (D_MPPI) mixed as `mixing` says
+    /// (DECISIONS §3): loss-weighted (Eq. 10) or per-sample (Eq. 8). With ρ = 0 or an empty
+    /// `virtual_`, the virtual batch is not touched, so the update is exactly the learner's
+    /// plain update on `real`.
+    fn update(&mut self, real: &Batch, virtual_: &Batch, mixing: Mixing) -> UpdateReport;
     /// Writes the learner's state (parameters, optimiser state) to `path`.
     fn save(&self, path: &Path) -> Result<()>;
     /// Restores a state written by [`save`](Self::save) from a learner of the same shape.

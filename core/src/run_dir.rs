@@ -29,6 +29,10 @@ struct CsvRow {
     mean_return: f64,
     success_rate: f64,
     rho: f64,
+    /// Alg. 2's ω (empty for schedulers without it).
+    omega: Option<f64>,
+    /// Alg. 2's Ω.
+    omega_ema: Option<f64>,
     policy_loss: f64,
     value_loss: f64,
     entropy_loss: f64,
@@ -148,6 +152,8 @@ impl RunDir {
             mean_return: record.mean_return,
             success_rate: record.success_rate,
             rho: record.rho,
+            omega: record.confidence.map(|c| c.omega),
+            omega_ema: record.confidence.map(|c| c.omega_ema),
             policy_loss: r.policy_gradient_loss,
             value_loss: r.value_loss,
             entropy_loss: r.entropy_loss,

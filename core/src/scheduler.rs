@@ -15,7 +15,19 @@ pub struct UpdateStats<'a> {
     pub ensemble_size: usize,
 }
 
+/// Alg. 2's confidence after an update, for the training log.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Confidence {
+    /// ω = 1 / (1 + σ̄²) of the last update.
+    pub omega: f64,
+    /// Ω, its exponential moving average.
+    pub omega_ema: f64,
+}
+
 /// Maps training statistics to ρ.
+///
+/// The trainer calls [`update`](Self::update) once before each policy update, with the value
+/// ensemble's predictions on that update's real states, and trains with the ρ it returns.
 pub trait InfluenceScheduler: Send {
     /// The ρ to use for the next update.
     fn rho(&self) -> f64;
@@ -25,8 +37,26 @@ pub trait InfluenceScheduler: Send {
     fn state(&self) -> serde_json::Value {
         serde_json::Value::Null
     }
+    /// Alg. 2's ω and Ω after the last update; `None` for schedulers that do not compute them.
+    fn confidence(&self) -> Option<Confidence> {
+        None
+    }
     /// Restores a [`InfluenceScheduler::state`]; stateless schedulers ignore it.
     fn restore(&mut self, _state: &serde_json::Value) -> Result<(), crate::Error> {
         Ok(())
     }
+}
+
+/// σ̄² of Alg. 2: the per-sample variance across the D heads (population, 1/D), averaged over
+/// the B rows of `values` (`[B][D]`, row-major). 0 when there are no rows.
+pub fn mean_ensemble_variance(values: &[f64], heads: usize) -> f64 {
+    let rows = values.chunks_exact(heads.max(1));
+    let n = rows.len();
+    let total: f64 = rows
+        .map(|row| {
+            let mean = row.iter().sum::<f64>() / heads as f64;
+            row.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / heads as f64
+        })
+        .sum();
+    total / n.max(1) as f64
 }

@@ -33,4 +33,7 @@ impl Cost for WeightedSum {
     fn needs(&self) -> Needs {
         self.needs
     }
+    fn critic_weight(&self) -> f64 {
+        self.terms.iter().map(|(w, term)| w * term.critic_weight()).sum()
+    }
 }

@@ -146,3 +146,66 @@ fn the_terminal_cost_is_added_once_per_rollout_at_the_last_state() {
         assert!((t - p - phi).abs() < 1e-9, "sample {k}: {t} − {p} ≠ φ = {phi}");
     }
 }
+
+/// No running cost; the critic's terminal term (Eq. 41) with weight 1.
+struct CriticOnly;
+
+impl CostCoupling for CriticOnly {
+    fn needs(&self) -> Needs {
+        Needs::default()
+    }
+    fn running<R: Real>(&self, _step: &StepView<'_, R>, _a: &[R]) -> R {
+        R::zero()
+    }
+    fn critic_weight(&self) -> f64 {
+        1.0
+    }
+}
+
+/// V(s) = −100 (s₀ − goal)²: the critic likes positions near `goal` (sharply, against λ = 1).
+struct Likes {
+    goal: f64,
+}
+
+impl rlmpc_core::Critic for Likes {
+    fn value(&self, observations: &[f64], out: &mut [f64]) {
+        for (v, s) in out.iter_mut().zip(observations.chunks_exact(2)) {
+            *v = -100.0 * (s[0] - self.goal).powi(2);
+        }
+    }
+}
+
+fn critic_planner(seed: u64) -> rlmpc_core::evaluation::Planner {
+    rlmpc_core::evaluation::Planner {
+        mppi: engine(256, 1, Backend::Lanes, seed),
+        model: std::sync::Arc::new(DoubleIntegrator),
+        cost: Box::new(CriticOnly),
+    }
+}
+
+#[test]
+fn terminal_value_cost_steers_towards_what_the_critic_values() {
+    let final_position = |goal: f64| {
+        let mut planner = critic_planner(3);
+        planner.optimize(&[0.0, 0.0], &[], None, Some(&Likes { goal })).unwrap();
+        let mut x = [0.0, 0.0];
+        for u in planner.mppi.plan(0) {
+            x = [x[0] + 0.1 * (x[1] + 0.1 * u), x[1] + 0.1 * u];
+        }
+        x[0]
+    };
+    let (up, down) = (final_position(0.5), final_position(-0.5));
+    assert!(up > 0.2 && down < -0.2, "plans end at {up} (critic likes 0.5) and {down} (likes −0.5)");
+
+    // The final states the critic saw are the rollouts' x_H.
+    let mut planner = critic_planner(3);
+    planner.optimize(&[0.0, 0.0], &[], None, Some(&Likes { goal: 0.0 })).unwrap();
+    assert_eq!(planner.mppi.final_states().len(), 256 * 2);
+    assert!(planner.mppi.final_states().iter().any(|&x| x != 0.0));
+}
+
+#[test]
+fn terminal_value_cost_without_a_critic_is_an_error_that_says_why() {
+    let err = critic_planner(0).optimize(&[0.0, 0.0], &[], None, None).unwrap_err().to_string();
+    assert!(err.contains("terminal-value") && err.contains("critic"), "{err}");
+}

@@ -1,7 +1,7 @@
 //! The PPO learner through `PolicyLearner`: sampling (Eq. 4), the value ensemble (Alg. 2's
 //! input), the Eq. 10 update and its ρ = 0 reduction, the gradient clip, checkpoints.
 
-use rlmpc_core::policy::{Batch, HighLevelPolicy, PolicyLearner};
+use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner};
 use rlmpc_plugins::ppo::{clip_grad_norm, Ppo, PpoConfig};
 
 const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
@@ -123,7 +123,7 @@ fn the_mean_action_moves_toward_the_best_action_of_a_bandit() {
             let r = -(a - 0.7f64).powi(2);
             batch.push(&s, &[*a], *lp, r - v[0], r, v[0]);
         }
-        let report = ppo.update(&batch, &Batch::default(), 0.0);
+        let report = ppo.update(&batch, &Batch::default(), Mixing::loss_weighted(0.0));
         assert!(report.loss.is_finite() && (0.0..=1.0).contains(&report.clip_fraction));
     }
     let end = mean(&mut ppo);
@@ -140,8 +140,8 @@ fn rho_zero_ignores_the_virtual_batch_bit_for_bit() {
     assert_eq!(real, batch(&mut b, 40, 0.0));
     assert_eq!(real, batch(&mut c, 40, 0.0));
 
-    let with_virtual = a.update(&real, &virtual_, 0.0);
-    let without = b.update(&real, &Batch::default(), 0.0);
+    let with_virtual = a.update(&real, &virtual_, Mixing::loss_weighted(0.0));
+    let without = b.update(&real, &Batch::default(), Mixing::loss_weighted(0.0));
     assert_eq!(a.parameters(), b.parameters());
     assert_eq!(with_virtual, without);
     // The learners go on identically: no random draw was spent on the virtual batch.
@@ -151,8 +151,35 @@ fn rho_zero_ignores_the_virtual_batch_bit_for_bit() {
     assert_eq!(xa, xb);
 
     // With ρ > 0 the virtual tuples do change the update.
-    c.update(&real, &virtual_, 0.5);
+    c.update(&real, &virtual_, Mixing::loss_weighted(0.5));
     assert_ne!(c.parameters(), b.parameters());
+}
+
+#[test]
+fn per_sample_mixing_draws_each_slot_from_the_virtual_buffer_with_probability_rho() {
+    let real = batch(&mut learner(small(), 2), 40, 0.0);
+    let other_real = batch(&mut learner(small(), 3), 40, 2.0);
+    let virtual_ = batch(&mut learner(small(), 1), 70, 1.0);
+    let trained = |real: &Batch, mixing: Mixing| {
+        let mut ppo = learner(small(), 9);
+        ppo.update(real, &virtual_, mixing);
+        ppo.parameters()
+    };
+    let plain = {
+        let mut ppo = learner(small(), 9);
+        ppo.update(&real, &Batch::default(), Mixing::per_sample(0.0));
+        ppo.parameters()
+    };
+    // ρ = 0: no slot goes virtual, bit for bit the plain update.
+    assert_eq!(trained(&real, Mixing::per_sample(0.0)), plain);
+    // ρ = 1: every slot is virtual, so the real tuples' contents do not matter.
+    assert_eq!(trained(&real, Mixing::per_sample(1.0)), trained(&other_real, Mixing::per_sample(1.0)));
+    assert_ne!(trained(&real, Mixing::per_sample(1.0)), plain);
+    // In between, the two mixing modes are different updates, and real data matters.
+    let half = trained(&real, Mixing::per_sample(0.5));
+    assert_ne!(half, plain);
+    assert_ne!(half, trained(&real, Mixing::loss_weighted(0.5)));
+    assert_ne!(half, trained(&other_real, Mixing::per_sample(0.5)));
 }
 
 #[test]
@@ -160,7 +187,7 @@ fn an_update_runs_every_epoch_and_logs_sb3s_terms() {
     let mut ppo = learner(small(), 4);
     let real = batch(&mut ppo, 40, 0.0);
     let before = ppo.parameters();
-    let report = ppo.update(&real, &Batch::default(), 0.0);
+    let report = ppo.update(&real, &Batch::default(), Mixing::loss_weighted(0.0));
     assert_eq!(report.n_epochs, 3);
     assert_ne!(ppo.parameters(), before);
     // First minibatch of the first epoch: π = π_old, so the KL and clip fraction start at 0 and
@@ -176,7 +203,7 @@ fn target_kl_stops_the_update_early() {
     let config = PpoConfig { target_kl: Some(1e-9), learning_rate: 1e-2, ..small() };
     let mut ppo = learner(config, 4);
     let real = batch(&mut ppo, 40, 0.0);
-    let report = ppo.update(&real, &Batch::default(), 0.0);
+    let report = ppo.update(&real, &Batch::default(), Mixing::loss_weighted(0.0));
     assert!(report.n_epochs < 3, "{report:?}");
     assert!(report.approx_kl > 1.5e-9);
 }
@@ -203,7 +230,7 @@ fn a_checkpoint_resumes_exactly() {
 
     let mut a = learner(small(), 21);
     let real = batch(&mut a, 40, 0.0);
-    a.update(&real, &Batch::default(), 0.0);
+    a.update(&real, &Batch::default(), Mixing::loss_weighted(0.0));
     a.save(&path).unwrap();
 
     let mut b = learner(small(), 99);
@@ -211,7 +238,8 @@ fn a_checkpoint_resumes_exactly() {
     b.load(&path).unwrap();
     assert_eq!(a.parameters(), b.parameters());
     // Adam's moments and the random streams came back too: both continue identically.
-    assert_eq!(a.update(&real, &Batch::default(), 0.0), b.update(&real, &Batch::default(), 0.0));
+    let plain = Mixing::loss_weighted(0.0);
+    assert_eq!(a.update(&real, &Batch::default(), plain), b.update(&real, &Batch::default(), plain));
     assert_eq!(a.parameters(), b.parameters());
     let (mut xa, mut xb, mut lp) = ([0.0; 2], [0.0; 2], [0.0]);
     a.sample(&S, &mut xa, &mut lp);

@@ -66,6 +66,8 @@ pub struct Mppi {
     perturbation: Vec<f64>,
     /// S_k^(m), rollout cost under candidate m, `[K][M]`.
     rollout_costs: Vec<f64>,
+    /// x_H of each sample, `[K][nx]`.
+    final_states: Vec<f64>,
     /// S + P under each candidate, `[M][K]`.
     totals: Vec<f64>,
     /// ω under each candidate, `[M][K]`.
@@ -94,6 +96,7 @@ impl Mppi {
             noise: vec![0.0; k * h * nu],
             perturbation: vec![0.0; k],
             rollout_costs: vec![0.0; k * m],
+            final_states: Vec::new(),
             totals: vec![0.0; m * k],
             weights: vec![0.0; m * k],
             plans: vec![0.0; m * h * nu],
@@ -139,7 +142,26 @@ impl Mppi {
     /// One planning call from model state `state` under the M candidate RL actions
     /// `actions` (`[M][action_dim]`; empty when the cost ignores `a`). Afterwards each
     /// candidate's sequence is [`Mppi::plan`]`(m)`; pick one with [`Mppi::commit`].
+    ///
+    /// It is [`Mppi::roll_out`] followed by [`Mppi::finish`]; call those two instead to add a
+    /// terminal cost computed outside the rollout in between ([`Mppi::add_terminal_costs`]).
     pub fn optimize(
+        &mut self,
+        model: &dyn SurrogateModel,
+        cost: &dyn Cost,
+        state: &[f64],
+        actions: &[f64],
+        zone: Option<&DangerZone>,
+        noise: NoiseInput<'_>,
+    ) -> Result<(), Error> {
+        self.roll_out(model, cost, state, actions, zone, noise)?;
+        self.finish();
+        Ok(())
+    }
+
+    /// Steps 1–7 of a call: shift, noise, clamp, rollouts and their costs. The rollouts' final
+    /// states are then [`Mppi::final_states`]; [`Mppi::finish`] completes the call.
+    pub fn roll_out(
         &mut self,
         model: &dyn SurrogateModel,
         cost: &dyn Cost,
@@ -192,28 +214,51 @@ impl Mppi {
         let chunk_task =
             ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
         let chunk_len = CHUNK * h * nu;
+        let nx = layout.state_dim;
+        self.final_states.resize(k * nx, 0.0);
         if k >= PARALLEL_MIN_SAMPLES {
             self.noise
                 .par_chunks_mut(chunk_len)
                 .zip(self.perturbation.par_chunks_mut(CHUNK))
                 .zip(self.rollout_costs.par_chunks_mut(CHUNK * m))
+                .zip(self.final_states.par_chunks_mut(CHUNK * nx))
                 .enumerate()
-                .for_each(|(c, ((eps, p), costs))| chunk_task.run(c, eps, p, costs));
+                .for_each(|(c, (((eps, p), costs), finals))| chunk_task.run(c, eps, p, costs, finals));
         } else {
             self.noise
                 .chunks_mut(chunk_len)
                 .zip(self.perturbation.chunks_mut(CHUNK))
                 .zip(self.rollout_costs.chunks_mut(CHUNK * m))
+                .zip(self.final_states.chunks_mut(CHUNK * nx))
                 .enumerate()
-                .for_each(|(c, ((eps, p), costs))| chunk_task.run(c, eps, p, costs));
+                .for_each(|(c, (((eps, p), costs), finals))| chunk_task.run(c, eps, p, costs, finals));
         }
         self.calls += 1;
-        self.update_candidates();
         Ok(())
     }
 
-    /// Steps 8–10 for each candidate: totals, weights (Eq. 3) and the updated sequence.
-    fn update_candidates(&mut self) {
+    /// x_H, the last state of each sample's rollout in the last [`Mppi::roll_out`], `[K][nx]`.
+    pub fn final_states(&self) -> &[f64] {
+        &self.final_states
+    }
+
+    /// Adds `costs[k]` to sample k's rollout cost S_k under every candidate: step 6's terminal
+    /// cost for terms evaluated outside the rollout (the critic of Eq. 41). Call between
+    /// [`Mppi::roll_out`] and [`Mppi::finish`].
+    ///
+    /// # Panics
+    /// If `costs` does not have K entries.
+    pub fn add_terminal_costs(&mut self, costs: &[f64]) {
+        let m = self.s.candidates;
+        assert_eq!(costs.len(), self.s.k, "one terminal cost per sample");
+        for (row, c) in self.rollout_costs.chunks_exact_mut(m).zip(costs) {
+            row.iter_mut().for_each(|s| *s += c);
+        }
+    }
+
+    /// Steps 8–10 for each candidate after [`Mppi::roll_out`]: totals, weights (Eq. 3) and
+    /// the updated sequences.
+    pub fn finish(&mut self) {
         let (k, h, nu, m) = self.shape();
         let inv_lambda = 1.0 / self.s.lambda;
         for c in 0..m {
@@ -316,7 +361,7 @@ struct ChunkTask<'a, 'j> {
 
 impl ChunkTask<'_, '_> {
     /// Steps 2–7 for samples `[chunk·CHUNK, chunk·CHUNK + n)`.
-    fn run(&self, chunk: usize, eps: &mut [f64], perturbation: &mut [f64], costs: &mut [f64]) {
+    fn run(&self, chunk: usize, eps: &mut [f64], perturbation: &mut [f64], costs: &mut [f64], finals: &mut [f64]) {
         let s = self.s;
         let (h, nu) = (s.h, s.nu);
         let hn = h * nu;
@@ -365,8 +410,8 @@ impl ChunkTask<'_, '_> {
             }
             // Steps 5–6: rollouts and their costs under each candidate.
             match s.backend {
-                Backend::Lanes => self.job.run::<Lanes>(controls, n, costs),
-                Backend::Scalar => self.job.run::<f64>(controls, n, costs),
+                Backend::Lanes => self.job.run::<Lanes>(controls, n, costs, finals),
+                Backend::Scalar => self.job.run::<f64>(controls, n, costs, finals),
             }
         });
     }

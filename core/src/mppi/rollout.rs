@@ -29,8 +29,8 @@ pub(crate) struct RolloutJob<'a, M: ?Sized, C: ?Sized> {
 impl<M: ?Sized, C: ?Sized> RolloutJob<'_, M, C> {
     /// Rolls `n ≤ CHUNK` samples whose clamped controls are `controls`, laid out
     /// `[t][i][lane]` with `CHUNK` lanes, and writes each sample's cost under each
-    /// candidate into `costs` (`[n][M]`).
-    pub fn run<R: Real>(&self, controls: &[f64], n: usize, costs: &mut [f64])
+    /// candidate into `costs` (`[n][M]`) and its final state x_H into `finals` (`[n][nx]`).
+    pub fn run<R: Real>(&self, controls: &[f64], n: usize, costs: &mut [f64], finals: &mut [f64])
     where
         M: SurrogateIn<R>,
         C: CostIn<R>,
@@ -40,7 +40,7 @@ impl<M: ?Sized, C: ?Sized> RolloutJob<'_, M, C> {
         for (dst, src) in actions.iter_mut().zip(self.actions) {
             *dst = R::splat(*src);
         }
-        let mut lane_costs = [0.0f64; CHUNK];
+        let mut spill = [0.0f64; CHUNK];
         for first in (0..n).step_by(R::LANES) {
             let mut x = [R::zero(); MAX_DIM];
             let mut next = [R::zero(); MAX_DIM];
@@ -80,12 +80,18 @@ impl<M: ?Sized, C: ?Sized> RolloutJob<'_, M, C> {
                 std::mem::swap(&mut x, &mut next);
             }
             let lanes = R::LANES.min(n - first);
+            for (i, xi) in x[..self.nx].iter().enumerate() {
+                xi.store(&mut spill[..R::LANES]);
+                for lane in 0..lanes {
+                    finals[(first + lane) * self.nx + i] = spill[lane];
+                }
+            }
             for (m, acc_m) in acc[..candidates].iter().enumerate() {
                 let a = &actions[m * self.action_dim..(m + 1) * self.action_dim];
                 let total = *acc_m + self.cost.terminal(&x[..self.nx], a);
-                total.store(&mut lane_costs[..R::LANES]);
+                total.store(&mut spill[..R::LANES]);
                 for lane in 0..lanes {
-                    costs[(first + lane) * candidates + m] = lane_costs[lane];
+                    costs[(first + lane) * candidates + m] = spill[lane];
                 }
             }
         }

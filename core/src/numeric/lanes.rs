@@ -125,6 +125,10 @@ impl Real for Lanes {
         Lanes(self.0.exp())
     }
     #[inline(always)]
+    fn ln(self) -> Self {
+        Lanes(self.0.ln())
+    }
+    #[inline(always)]
     fn floor(self) -> Self {
         Lanes(self.0.floor())
     }

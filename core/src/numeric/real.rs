@@ -58,6 +58,8 @@ pub trait Real:
     fn abs(self) -> Self;
     /// Exponential.
     fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
     /// Largest integer value not greater than `self`.
     fn floor(self) -> Self;
     /// Element-wise minimum (NumPy `minimum` semantics for non-NaN inputs).

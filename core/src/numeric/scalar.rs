@@ -44,6 +44,9 @@ macro_rules! impl_scalar_real {
             fn exp(self) -> Self {
                 <$t>::exp(self)
             }
+            fn ln(self) -> Self {
+                <$t>::ln(self)
+            }
             fn floor(self) -> Self {
                 <$t>::floor(self)
             }

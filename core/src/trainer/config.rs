@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::MixingMode;
+
 /// How virtual tuples get their value targets (DECISIONS §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -61,6 +63,10 @@ pub struct TrainingConfig {
     /// Value targets of virtual tuples: `"horizon-gae"` (default) or `"one-step"`.
     #[serde(default)]
     pub virtual_target: VirtualTarget,
+    /// How ρ mixes virtual tuples in: `"loss-weighted"` (Eq. 10, default) or `"per-sample"`
+    /// (Eq. 8).
+    #[serde(default)]
+    pub mixing: MixingMode,
     /// `"hierarchical"` (PPO-MPPI, default) or `"flat"` (the learner acts on u directly).
     #[serde(default)]
     pub controller: Controller,

@@ -31,10 +31,9 @@ pub use virtual_rollout::{advantage_at_start, roll_out, VirtualRollout};
 use crate::config::Experiment;
 use crate::env::{check_transition, Environment};
 use crate::evaluation::Planner;
-use crate::mppi::NoiseInput;
-use crate::policy::{PolicyLearner, UpdateReport};
+use crate::policy::{Critic, Mixing, PolicyLearner, UpdateReport};
 use crate::registry::LearnerShape;
-use crate::scheduler::{InfluenceScheduler, UpdateStats};
+use crate::scheduler::{mean_ensemble_variance, Confidence, InfluenceScheduler, UpdateStats};
 use crate::Error;
 
 /// Training episodes reset with seeds from here on (evaluation uses seed + i), so training
@@ -56,6 +55,8 @@ pub struct UpdateRecord {
     pub success_rate: f64,
     /// ρ used by this update.
     pub rho: f64,
+    /// Alg. 2's ω and Ω after this update (adaptive schedulers only).
+    pub confidence: Option<Confidence>,
     /// The learner's report.
     pub report: UpdateReport,
     /// σ̄²: the value ensemble's variance across heads, averaged over the real batch (Alg. 2).
@@ -211,14 +212,7 @@ impl Trainer {
         let planner = self.planner.as_mut().expect("hierarchical training has a planner");
         let state = self.env.model_state().to_vec();
         let zone = self.env.danger_zone();
-        planner.mppi.optimize(
-            planner.model.as_ref(),
-            planner.cost.as_ref(),
-            &state,
-            &actions,
-            zone.as_ref(),
-            NoiseInput::Sampled,
-        )?;
+        planner.optimize(&state, &actions, zone.as_ref(), Some(self.learner.as_ref() as &dyn Critic))?;
         let chosen = self.rng.gen_range(0..m);
         let horizon = match self.training.virtual_target {
             VirtualTarget::HorizonGae => planner.mppi.shape().1,
@@ -284,7 +278,7 @@ impl Trainer {
         let heads = self.learner.ensemble_size();
         let mut head_values = vec![0.0; real.len() * heads];
         self.learner.value_heads(&real.observations, &mut head_values);
-        let ensemble_variance = mean_variance(&head_values, heads);
+        let ensemble_variance = mean_ensemble_variance(&head_values, heads);
         let stats = UpdateStats {
             update: self.updates,
             env_steps: self.env_steps,
@@ -292,7 +286,7 @@ impl Trainer {
             ensemble_size: heads,
         };
         let rho = self.scheduler.update(&stats);
-        let report = self.learner.update(&real, &virtual_, rho);
+        let report = self.learner.update(&real, &virtual_, Mixing { rho, mode: self.training.mixing });
         self.storage.clear();
         self.updates += 1;
         let finished = self.recent.len().max(1) as f64;
@@ -302,22 +296,10 @@ impl Trainer {
             mean_return: self.recent.iter().map(|r| r.0).sum::<f64>() / finished,
             success_rate: self.recent.iter().filter(|r| r.1).count() as f64 / finished,
             rho,
+            confidence: self.scheduler.confidence(),
             report,
             ensemble_variance,
             virtual_tuples: virtual_.len(),
         })
     }
-}
-
-/// σ̄² of Alg. 2: per-row variance across the D columns (population), averaged over rows.
-fn mean_variance(values: &[f64], heads: usize) -> f64 {
-    let rows = values.len() / heads.max(1);
-    let total: f64 = values
-        .chunks_exact(heads)
-        .map(|row| {
-            let mean = row.iter().sum::<f64>() / heads as f64;
-            row.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / heads as f64
-        })
-        .sum();
-    total / rows.max(1) as f64
 }

@@ -6,7 +6,7 @@ use dfdx::prelude::{AsArray, Backward};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
-use rlmpc_core::policy::{Batch, HighLevelPolicy, PolicyLearner, UpdateReport};
+use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, MixingMode, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
 
 use super::actor_critic::{ActorCritic, HALF_LN_2PI};
@@ -137,6 +137,19 @@ impl HighLevelPolicy for Ppo {
         let (mean, log_std) = self.gaussian(observation);
         self.draw(&mean, &log_std, candidates, deterministic, out);
     }
+
+    fn critic(&self) -> Option<&dyn Critic> {
+        Some(self)
+    }
+}
+
+impl Critic for Ppo {
+    fn value(&self, observations: &[f64], out: &mut [f64]) {
+        let heads = self.heads(observations);
+        for (i, v) in out.iter_mut().enumerate() {
+            *v = heads.iter().map(|h| f64::from(h[i])).sum::<f64>() / heads.len() as f64;
+        }
+    }
 }
 
 impl Ppo {
@@ -184,13 +197,6 @@ impl PolicyLearner for Ppo {
         }
     }
 
-    fn value(&self, observations: &[f64], out: &mut [f64]) {
-        let heads = self.heads(observations);
-        for (i, v) in out.iter_mut().enumerate() {
-            *v = heads.iter().map(|h| f64::from(h[i])).sum::<f64>() / heads.len() as f64;
-        }
-    }
-
     fn value_heads(&self, observations: &[f64], out: &mut [f64]) {
         let heads = self.heads(observations);
         for (i, row) in out.chunks_mut(heads.len()).enumerate() {
@@ -200,15 +206,21 @@ impl PolicyLearner for Ppo {
         }
     }
 
-    /// SB3's `PPO.train` with Eq. 10 mixing: `n_epochs` passes over `real` in shuffled minibatches
-    /// of `batch_size` (the last may be shorter); with ρ > 0 and virtual tuples, each step adds as
-    /// many virtual tuples, drawn without replacement across the update, and minimises
-    /// (1 − ρ)·L_RL + ρ·L_MPPI, each part with its own advantage normalisation. The logged terms,
-    /// the target-KL test and the explained variance are the real part's; `loss` is the mixed L.
+    /// SB3's `PPO.train` with ρ-mixing: `n_epochs` passes over `real` in shuffled minibatches
+    /// of `batch_size` (the last may be shorter). With ρ > 0 and virtual tuples (drawn without
+    /// replacement across the update):
+    /// - loss-weighted (Eq. 10): each step adds as many virtual tuples and minimises
+    ///   (1 − ρ)·L_RL + ρ·L_MPPI, each part with its own advantage normalisation; the logged
+    ///   terms and the target-KL test are the real part's, `loss` is the mixed L;
+    /// - per-sample (Eq. 8): each slot of the minibatch holds a virtual tuple with probability
+    ///   ρ instead of its real one, under one loss; everything logged is the mixed batch's.
+    ///
+    /// The explained variance is the real batch's.
     ///
     /// # Panics
     /// If `real` is empty, a batch's columns do not fit the learner's dimensions, or ρ ∉ [0, 1].
-    fn update(&mut self, real: &Batch, virtual_: &Batch, rho: f64) -> UpdateReport {
+    fn update(&mut self, real: &Batch, virtual_: &Batch, mixing: Mixing) -> UpdateReport {
+        let rho = mixing.rho;
         assert!((0.0..=1.0).contains(&rho), "ppo: ρ = {rho} is outside [0, 1]");
         assert!(!real.is_empty(), "ppo: update with no real tuples");
         for (name, batch) in [("real", real), ("virtual", virtual_)] {
@@ -218,8 +230,13 @@ impl PolicyLearner for Ppo {
         }
         let (o, a) = (self.observation_dim, self.action_dim);
         let real_columns = Columns::new(real, self.features(&real.observations), o, a);
-        let virtual_columns = (rho > 0.0 && !virtual_.is_empty())
-            .then(|| Columns::new(virtual_, self.features(&virtual_.observations), o, a));
+        let virtual_columns = (rho > 0.0 && !virtual_.is_empty()).then(|| {
+            let columns = Columns::new(virtual_, self.features(&virtual_.observations), o, a);
+            match mixing.mode {
+                MixingMode::LossWeighted => columns,
+                MixingMode::PerSample => Columns::new(real, self.features(&real.observations), o, a).concat(&columns),
+            }
+        });
         let mut virtual_rows = VirtualRows::default();
 
         let mut logged: Vec<LossStats> = Vec::new();
@@ -230,12 +247,30 @@ impl PolicyLearner for Ppo {
             n_epochs += 1;
             last_epoch_kl.clear();
             for rows in permutation(real.len(), &mut self.streams.real).chunks(self.config.batch_size) {
-                let (mut total, stats) = self.minibatch_loss(&real_columns.gather(rows));
-                if let Some(virtual_columns) = &virtual_columns {
-                    let drawn = virtual_rows.take(rows.len(), virtual_.len(), &mut self.streams.virtual_);
-                    let (virtual_loss, _) = self.minibatch_loss(&virtual_columns.gather(&drawn));
-                    total = total * (1.0 - rho) as f32 + virtual_loss * rho as f32;
-                }
+                let (total, stats) = match (&virtual_columns, mixing.mode) {
+                    (None, _) => self.minibatch_loss(&real_columns.gather(rows)),
+                    (Some(virtual_columns), MixingMode::LossWeighted) => {
+                        let (real_loss, stats) = self.minibatch_loss(&real_columns.gather(rows));
+                        let drawn = virtual_rows.take(rows.len(), virtual_.len(), &mut self.streams.virtual_);
+                        let (virtual_loss, _) = self.minibatch_loss(&virtual_columns.gather(&drawn));
+                        (real_loss * (1.0 - rho) as f32 + virtual_loss * rho as f32, stats)
+                    }
+                    (Some(all), MixingMode::PerSample) => {
+                        // `all` holds the real rows, then the virtual ones (Eq. 8's z_t = 1).
+                        let slots: Vec<usize> = rows
+                            .iter()
+                            .map(|&row| {
+                                let rng = &mut self.streams.virtual_;
+                                if rng.gen_bool(rho) {
+                                    real.len() + virtual_rows.next_row(virtual_.len(), rng)
+                                } else {
+                                    row
+                                }
+                            })
+                            .collect();
+                        self.minibatch_loss(&all.gather(&slots))
+                    }
+                };
                 loss = total.array();
                 logged.push(stats);
                 last_epoch_kl.push(stats.approx_kl);

@@ -37,6 +37,17 @@ impl Columns {
         }
     }
 
+    /// `self`'s rows followed by `other`'s.
+    pub(crate) fn concat(mut self, other: &Self) -> Self {
+        self.observations.extend_from_slice(&other.observations);
+        self.actions.extend_from_slice(&other.actions);
+        self.log_probs.extend_from_slice(&other.log_probs);
+        self.advantages.extend_from_slice(&other.advantages);
+        self.returns.extend_from_slice(&other.returns);
+        self.values.extend_from_slice(&other.values);
+        self
+    }
+
     /// The given rows, in that order.
     pub(crate) fn gather(&self, rows: &[usize]) -> Self {
         let (o, a) = (self.observation_dim, self.action_dim);
@@ -62,6 +73,8 @@ pub(crate) fn permutation(n: usize, rng: &mut impl Rng) -> Vec<usize> {
 
 /// Draws virtual rows without replacement, reshuffling when all have been drawn: over an update
 /// every virtual tuple is used about equally often, whatever the two buffers' sizes.
+/// Loss-weighted mixing (Eq. 10) takes a whole minibatch of them at a time; per-sample mixing
+/// (Eq. 8) one per slot that its Bernoulli(ρ) draw gives to D_MPPI.
 #[derive(Default)]
 pub(crate) struct VirtualRows {
     order: Vec<usize>,
@@ -71,15 +84,16 @@ pub(crate) struct VirtualRows {
 impl VirtualRows {
     /// The next `count` rows of `0..n` (n > 0).
     pub(crate) fn take(&mut self, count: usize, n: usize, rng: &mut impl Rng) -> Vec<usize> {
-        (0..count)
-            .map(|_| {
-                if self.next == self.order.len() {
-                    self.order = permutation(n, rng);
-                    self.next = 0;
-                }
-                self.next += 1;
-                self.order[self.next - 1]
-            })
-            .collect()
+        (0..count).map(|_| self.next_row(n, rng)).collect()
+    }
+
+    /// The next row of `0..n` (n > 0).
+    pub(crate) fn next_row(&mut self, n: usize, rng: &mut impl Rng) -> usize {
+        if self.next == self.order.len() {
+            self.order = permutation(n, rng);
+            self.next = 0;
+        }
+        self.next += 1;
+        self.order[self.next - 1]
     }
 }

@@ -14,7 +14,7 @@
 //! on the same targets, V = their mean.
 //!
 //! ```
-//! use rlmpc_core::policy::{Batch, PolicyLearner};
+//! use rlmpc_core::policy::{Batch, Mixing, PolicyLearner};
 //! use rlmpc_plugins::ppo::{Ppo, PpoConfig};
 //!
 //! let mut ppo = Ppo::new(PpoConfig { batch_size: 4, n_epochs: 2, ..PpoConfig::default() }, 3, 2, 7).unwrap();
@@ -25,7 +25,7 @@
 //! for (a, lp) in actions.chunks(2).zip(log_probs) {
 //!     real.push(&s, a, lp, 1.0 - a[0].abs(), 0.5, 0.0);
 //! }
-//! let report = ppo.update(&real, &Batch::default(), 0.0);
+//! let report = ppo.update(&real, &Batch::default(), Mixing::loss_weighted(0.0));
 //! assert_eq!(report.n_epochs, 2);
 //! ```
 

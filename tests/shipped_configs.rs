@@ -1,0 +1,58 @@
+//! Every experiment file under `configs/` builds, and every training config runs an update:
+//! switching the scheduler, the mixing mode or the cost form is a config change and nothing
+//! else (issue 6).
+
+use std::path::{Path, PathBuf};
+
+use rlmpc::core::config::Experiment;
+use rlmpc::core::evaluation::Planner;
+use rlmpc::core::trainer::{Trainer, UpdateRecord};
+use rlmpc::core::MixingMode;
+
+fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            configs(&path, out);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}
+
+/// The first update of a training config, on a budget of 64 steps.
+fn first_update(experiment: &mut Experiment) -> UpdateRecord {
+    experiment.config.training.total_steps = 64;
+    experiment.config.training.n_steps = 64;
+    Trainer::new(experiment).unwrap_or_else(|e| panic!("{}: {e}", experiment.origin)).iterate().unwrap()
+}
+
+#[test]
+fn every_shipped_config_builds_and_every_training_config_updates() {
+    let mut paths = Vec::new();
+    configs(Path::new("configs"), &mut paths);
+    paths.sort();
+    assert!(paths.len() >= 19, "found only {paths:?}");
+    for path in paths {
+        let mut experiment = Experiment::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if experiment.config.learner.is_none() {
+            let env = experiment.build_env().unwrap();
+            let action_dim = experiment.config.planner.action_dim();
+            Planner::from_experiment(&experiment, env.as_ref(), action_dim)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            continue;
+        }
+        let record = first_update(&mut experiment);
+        let name = path.display().to_string();
+        assert_eq!(record.env_steps, 64, "{name}");
+        let scheduler = experiment.config.scheduler.as_ref().map(|s| s.name.as_str());
+        if scheduler == Some("adaptive") {
+            let confidence = record.confidence.unwrap_or_else(|| panic!("{name}: adaptive logs ω and Ω"));
+            assert!(confidence.omega > 0.0 && confidence.omega <= 1.0, "{name}: {confidence:?}");
+            assert!(record.rho > 0.0 && record.rho < 0.5, "{name}: ρ = {} after one annealing step", record.rho);
+        }
+        if experiment.config.training.mixing == MixingMode::PerSample {
+            assert!(record.virtual_tuples > 0, "{name}");
+        }
+    }
+}
