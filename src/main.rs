@@ -28,6 +28,8 @@ enum Command {
     Train(commands::train::Args),
     /// Evaluate a trained run's deterministic policy and print the metrics table.
     Eval(commands::eval::Args),
+    /// Compare trained runs: evaluation metrics, steps to reach a return, Welch's t-tests.
+    Compare(commands::compare::Args),
     /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
     Demo(commands::demo::Args),
 }
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args).map(drop),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Compare(args) => commands::compare::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {

@@ -105,6 +105,14 @@ fn train_writes_a_run_directory_that_eval_reads() {
     let out = rlmpc().args(["eval", "--run"]).arg(&run).args(["--episodes", "2"]).assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("| success") && run.join("eval.json").exists(), "{stdout}");
+    // A run compared with itself: same metrics, t = 0, p = 1 (or no variance at all).
+    let out = rlmpc().args(["compare", "--runs"]).arg(&run).arg(&run).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("steps to reach") && stdout.contains("Welch"), "{stdout}");
+    assert!(stdout.contains("| 0.000 ") || stdout.contains("no variance"), "{stdout}");
+    let missing = rlmpc().args(["compare", "--runs"]).arg(&run).arg(dir.join("nowhere")).assert().code(2);
+    let stderr = String::from_utf8(missing.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("progress.csv"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -13,7 +13,7 @@
 //! - [`registry`] and [`params`]: plugins by name, built from config parameters.
 //! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
 //! - [`config`], [`evaluation`], [`fixture`]: experiment files, episode metrics, reference
-//!   replay.
+//!   replay; [`welch`]: Welch's t-test between settings (Table 6).
 //!
 //! A model written once:
 //!
@@ -55,6 +55,7 @@ pub mod run_dir;
 pub mod scheduler;
 pub mod trainer;
 mod weighted_sum;
+pub mod welch;
 
 pub use cost::{Cost, CostContext, CostCoupling, Needs, StepView};
 pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
