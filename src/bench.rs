@@ -1,6 +1,7 @@
 //! Benchmark cases shared by `rlmpc bench` and `cargo bench`: one MPPI call on Acrobot-DZ
 //! with the paper's cost (target tracking + danger zone, Table 5 weights), and the training
-//! throughput (environment steps per second, updates included) of flat PPO and PPO-MPPI.
+//! throughput (environment steps per second, updates included) of flat PPO and PPO-MPPI, and
+//! the raw step rate of the Racing-DZ environment.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,29 @@ pub fn training_throughput(origin: &str, text: &str, steps: usize) -> Result<f64
         trainer.iterate()?;
     }
     Ok(trainer.env_steps() as f64 / start.elapsed().as_secs_f64())
+}
+
+/// Racing-DZ's config whose environment `rlmpc bench` steps.
+const RACING: &str = include_str!("../configs/racing/pure_mppi.toml");
+
+/// Steps the Racing-DZ environment (dynamic bicycle, 10 sub-steps, projection, observation and
+/// reward) `steps` times under a weaving, accelerating control, resetting whenever an episode
+/// ends, and returns steps per second.
+pub fn racing_env_steps_per_second(steps: usize) -> Result<f64, Error> {
+    let experiment = Experiment::parse("configs/racing/pure_mppi.toml", RACING)?;
+    let mut env = experiment.build_env()?;
+    let mut seed = 0;
+    env.reset(Some(seed));
+    let start = Instant::now();
+    for t in 0..steps {
+        let u = [0.3 * (0.05 * t as f64).sin(), 0.6];
+        let transition = env.step(&u);
+        if transition.terminated || transition.truncated {
+            seed += 1;
+            env.reset(Some(seed));
+        }
+    }
+    Ok(steps as f64 / start.elapsed().as_secs_f64())
 }
 
 /// One benchmark case: sample count, horizon and backend.

@@ -8,8 +8,9 @@
 //! `rlmpc::core::registry` sees them all:
 //!
 //! - [`core`]: traits, registry, config, MPPI engine, evaluation;
-//! - [`envs`]: environments (`acrobot`, `pendulum`);
-//! - [`costs`]: cost couplings (`target-tracking`, `danger`, `negative-reward`);
+//! - [`envs`]: environments (`acrobot`, `pendulum`, `racing`);
+//! - [`costs`]: cost couplings (`target-tracking`, `danger`, `negative-reward`, `collision`,
+//!   `boundary`);
 //! - [`schedulers`]: influence schedulers (`fixed`);
 //! - [`plugins`]: policy learners and out-of-tree plugin loading.
 

@@ -30,7 +30,18 @@ fn numbers(v: &Value) -> Vec<f64> {
 #[test]
 fn list_shows_every_builtin_plugin_by_kind() {
     let out = stdout_of(rlmpc().arg("list"));
-    for expected in ["environments:", "acrobot", "pendulum", "costs:", "target-tracking", "danger", "negative-reward"] {
+    for expected in [
+        "environments:",
+        "acrobot",
+        "pendulum",
+        "racing",
+        "costs:",
+        "target-tracking",
+        "danger",
+        "negative-reward",
+        "collision",
+        "boundary",
+    ] {
         assert!(out.contains(expected), "missing {expected} in\n{out}");
     }
     assert!(out.contains("schedulers:") && out.contains("fixed"), "{out}");
@@ -103,4 +114,43 @@ fn demo_trains_evaluates_and_compares_with_pure_mppi() {
     assert!(stdout.contains("| success") && stdout.contains("| danger_steps"), "{stdout}");
     assert!(out.join("eval.json").exists());
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// A copy of `configs/<path>` with a short time limit, written into a temporary directory.
+fn short_config(path: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(format!("{}/configs/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let short = dir.join(path.replace('/', "_"));
+    std::fs::write(
+        &short,
+        text.replace("max_episode_steps = 1000", "max_episode_steps = 15")
+            .replace("max_episode_steps = 500", "max_episode_steps = 15"),
+    )
+    .unwrap();
+    short
+}
+
+#[test]
+fn render_draws_racing_and_acrobot_episodes_as_svg() {
+    let dir = std::env::temp_dir().join(format!("rlmpc-render-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let racing = dir.join("racing.svg");
+    let config = short_config("racing/pure_mppi.toml", &dir);
+    let out = stdout_of(rlmpc().args(["render", "--episodes", "2", "--config"]).arg(&config).arg("--out").arg(&racing));
+    assert!(out.contains("episode 1 (seed 1): 15 steps"), "{out}");
+    let svg = std::fs::read_to_string(&racing).unwrap();
+    for expected in
+        ["<svg", "track edges", "opponent", "ego speed (m/s)", "danger zone", "end: time limit", "<polyline"]
+    {
+        assert!(svg.contains(expected), "missing {expected} in the racing SVG");
+    }
+    // Two panels side by side.
+    assert!(svg.contains("width=\"1800\""), "{}", &svg[..200]);
+    let acrobot = dir.join("acrobot.svg");
+    let config = short_config("acrobot/pure_mppi.toml", &dir);
+    stdout_of(rlmpc().args(["render", "--config"]).arg(&config).arg("--out").arg(&acrobot));
+    let svg = std::fs::read_to_string(&acrobot).unwrap();
+    for expected in ["acrobot", "path", "danger zone", "start", "end"] {
+        assert!(svg.contains(expected), "missing {expected} in the acrobot SVG");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

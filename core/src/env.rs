@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
+use crate::picture::Picture;
 
 /// A box `low ≤ v ≤ high` (Gymnasium's `Box` space).
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +89,12 @@ pub trait Environment: Send {
     /// do not belong here. Defaults to none.
     fn episode_metrics(&self) -> Vec<(&'static str, f64)> {
         Vec::new()
+    }
+    /// What the episode whose model states were `states` (x_0 … x_T, the current episode's)
+    /// looks like, for `rlmpc render`. Defaults to [`Picture::of_positions`]: the surrogate's
+    /// planar position path and the danger zone.
+    fn picture(&self, states: &[Vec<f64>]) -> Picture {
+        Picture::of_positions(self.spec().name.to_string(), self.surrogate().as_ref(), states, self.danger_zone())
     }
 }
 

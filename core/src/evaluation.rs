@@ -141,12 +141,25 @@ impl Planner {
 /// without one (a flat policy), the action is the control. `seed` resets the environment.
 pub fn run_episode(
     env: &mut dyn Environment,
-    mut planner: Option<&mut Planner>,
+    planner: Option<&mut Planner>,
     policy: &mut dyn HighLevelPolicy,
     seed: u64,
 ) -> Result<EpisodeResult, Error> {
+    run_episode_observed(env, planner, policy, seed, &mut |_| {})
+}
+
+/// [`run_episode`], calling `observe` with the environment after the reset and after every
+/// step (e.g. to record its model states for a picture).
+pub fn run_episode_observed(
+    env: &mut dyn Environment,
+    mut planner: Option<&mut Planner>,
+    policy: &mut dyn HighLevelPolicy,
+    seed: u64,
+    observe: &mut dyn FnMut(&dyn Environment),
+) -> Result<EpisodeResult, Error> {
     let name = env.spec().name;
     let mut observation = env.reset(Some(seed));
+    observe(&*env);
     if let Some(planner) = planner.as_deref_mut() {
         planner.mppi.reset();
     }
@@ -165,6 +178,7 @@ pub fn run_episode(
             }
             None => env.step(&action),
         };
+        observe(&*env);
         result.steps += 1;
         check_transition(name, result.steps, &transition)?;
         result.episode_return += transition.reward;

@@ -49,6 +49,7 @@ pub mod model;
 pub mod mppi;
 pub mod numeric;
 pub mod params;
+pub mod picture;
 pub mod policy;
 pub mod registry;
 pub mod run_dir;

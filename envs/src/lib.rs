@@ -1,15 +1,17 @@
 //! # rlmpc-envs
 //!
-//! Environments whose real physics is also MPPI's surrogate model, written once over
-//! [`rlmpc_core::Real`] and registered by name:
+//! Environments and their MPPI surrogate models (written once over [`rlmpc_core::Real`]),
+//! registered by name. In Acrobot and Pendulum the real physics is the surrogate; Racing's
+//! real car is a dynamic bicycle and its surrogate a kinematic one:
 //!
 //! | name | domain | model state x | control u |
 //! |---|---|---|---|
 //! | `acrobot` | Gymnasium Acrobot-v1 physics, continuous torque, optional danger zone (App. B.1) | (θ1, θ2, θ̇1, θ̇2) | torque ∈ [−1, 1] |
 //! | `pendulum` | Gymnasium Pendulum-v1 | (θ, θ̇) | torque ∈ [−2, 2] |
+//! | `racing` | Racing-DZ (App. B.3): dynamic-bicycle car, kinematic-bicycle surrogate | ego pose, speed, progress, b, opponent | (steer, throttle) ∈ [−1, 1]² |
 //!
-//! Both reproduce Gymnasium 1.4.0 to rounding: the conformance tests in `envs/tests` replay
-//! the recordings in `tests/data` (one step within 1e-12, 50-step rollouts within 1e-10).
+//! Acrobot and Pendulum reproduce Gymnasium 1.4.0 to rounding: the conformance tests in
+//! `envs/tests` replay the recordings in `tests/data` (one step within 1e-12, 50-step rollouts within 1e-10).
 //!
 //! ```
 //! use rlmpc_core::Environment;
@@ -25,7 +27,9 @@
 pub mod acrobot;
 pub mod model_env;
 pub mod pendulum;
+pub mod racing;
 
 pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
 pub use model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 pub use pendulum::{Pendulum, PendulumModel, PendulumParams};
+pub use racing::{Racing, RacingModel, RacingParams};

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::bench::{mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
+use rlmpc::bench::{
+    mppi_cases, racing_env_steps_per_second, time_calls, training_throughput, MppiBench, TRAINING_CASES,
+};
 
 use super::table::table;
 
@@ -18,6 +20,9 @@ pub struct Args {
     /// Environment steps of each training-throughput run (whole updates of 2048).
     #[arg(long, default_value_t = 8192)]
     training_steps: usize,
+    /// Steps of the Racing-DZ environment-throughput run.
+    #[arg(long, default_value_t = 20_000)]
+    env_steps: usize,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -63,6 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     bar.finish_and_clear();
     println!("\ntraining throughput ({} env steps, updates included)", args.training_steps);
     println!("{}", table(&["run", "env steps/s"], rows));
+    let racing = racing_env_steps_per_second(args.env_steps)?;
+    records.push(serde_json::json!({ "env": "racing", "steps": args.env_steps, "env_steps_per_second": racing }));
+    println!("\nenvironment alone ({} steps, no MPPI, no learning)", args.env_steps);
+    println!("{}", table(&["env", "steps/s"], vec![vec!["Racing-DZ".into(), format!("{racing:.0}")]]));
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&records)?)
             .with_context(|| format!("writing {}", path.display()))?;

@@ -7,6 +7,7 @@ mod episodes;
 pub mod eval;
 pub mod list;
 pub mod mppi;
+pub mod render;
 pub mod rollout;
 mod table;
 pub mod train;

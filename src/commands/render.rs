@@ -1,0 +1,191 @@
+//! `rlmpc render`: run episodes and draw each one's [`Picture`] into an SVG file with
+//! plotters. What an episode looks like is the environment's business
+//! ([`Environment::picture`]); this command only runs the controller and draws the elements.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use plotters::prelude::*;
+use rlmpc::core::config::Experiment;
+use rlmpc::core::evaluation::{run_episode_observed, EpisodeResult, Planner};
+use rlmpc::core::picture::{Element, Picture, Rgb};
+use rlmpc::core::policy::ConstantAction;
+use rlmpc::core::registry::LearnerShape;
+use rlmpc::core::run_dir::RunDir;
+use rlmpc::core::trainer::Controller;
+use rlmpc::core::{Environment, HighLevelPolicy};
+
+/// Arguments of `rlmpc render`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Experiment file (TOML): pure MPPI with its fixed action, or with --run the experiment
+    /// whose environment the run's policy is rendered on (default: the run's own config).
+    #[arg(long, required_unless_present = "run")]
+    config: Option<PathBuf>,
+    /// Run directory written by `rlmpc train`: render its trained policy (deterministic) with
+    /// its planner.
+    #[arg(long)]
+    run: Option<PathBuf>,
+    /// Episodes to draw, one panel each.
+    #[arg(long, default_value_t = 1)]
+    episodes: usize,
+    /// Seed of the first episode (default: the config's); episode i resets with seed + i.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output SVG file.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Pixel size of one panel.
+const PANEL: (u32, u32) = (900, 650);
+
+/// Runs the episodes, draws them, and writes the SVG.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.episodes == 0 {
+        bail!("--episodes must be at least 1");
+    }
+    let run = args.run.as_deref().map(RunDir::open).transpose()?;
+    let config_path = match (&args.config, &run) {
+        (Some(path), _) => path.clone(),
+        (None, Some(run)) => run.config_path(),
+        (None, None) => unreachable!("clap requires --config or --run"),
+    };
+    let mut experiment = Experiment::load(&config_path)?;
+    // A trained policy acts with its mean action: one candidate, as `rlmpc eval`.
+    if run.is_some() {
+        experiment.config.mppi.candidates = 1;
+    }
+    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    let seed = args.seed.unwrap_or(experiment.config.seed);
+    let mut env = experiment.build_env()?;
+    let hierarchical = run.is_none() || experiment.config.training.controller == Controller::Hierarchical;
+    let (mut policy, action_dim): (Box<dyn HighLevelPolicy>, usize) = match &run {
+        None => {
+            let action = experiment.config.planner.action.clone();
+            let dim = action.len();
+            (Box::new(ConstantAction(action)), dim)
+        }
+        Some(run) => {
+            let config = &experiment.config;
+            let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
+            let observation_dim = env.spec().observation_space.dim();
+            let mut learner =
+                experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
+            learner.load(&run.learner_path()?)?;
+            (learner, action_dim)
+        }
+    };
+    let mut planner = match hierarchical {
+        true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
+        false => None,
+    };
+    let mut panels = Vec::with_capacity(args.episodes);
+    for episode in 0..args.episodes {
+        let episode_seed = seed + episode as u64;
+        let mut states = Vec::new();
+        let result = run_episode_observed(
+            env.as_mut(),
+            planner.as_mut(),
+            policy.as_mut(),
+            episode_seed,
+            &mut |env: &dyn Environment| states.push(env.model_state().to_vec()),
+        )
+        .with_context(|| format!("episode {episode} (seed {episode_seed})"))?;
+        println!(
+            "episode {episode} (seed {episode_seed}): {} steps, return {:.1}, success {}",
+            result.steps, result.episode_return, result.success
+        );
+        panels.push((env.picture(&states), result));
+    }
+    draw(&panels, &args.out).with_context(|| format!("drawing {}", args.out.display()))?;
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
+
+fn colour(rgb: Rgb) -> RGBColor {
+    RGBColor(rgb.0, rgb.1, rgb.2)
+}
+
+/// Draws one panel per episode (two columns) into an SVG at `out`.
+fn draw(panels: &[(Picture, EpisodeResult)], out: &std::path::Path) -> anyhow::Result<()> {
+    let columns = panels.len().min(2);
+    let rows = panels.len().div_ceil(columns);
+    let size = (PANEL.0 * columns as u32, PANEL.1 * rows as u32);
+    let root = SVGBackend::new(out, size).into_drawing_area();
+    root.fill(&WHITE)?;
+    for (area, (picture, result)) in root.split_evenly((rows, columns)).iter().zip(panels) {
+        draw_panel(area, picture, result)?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    picture: &Picture,
+    result: &EpisodeResult,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let Some((lo, hi)) = picture.bounds() else { bail!("the picture `{}` has nothing to draw", picture.title) };
+    // Equal scales on both axes: widen the narrower range to the panel's aspect ratio.
+    let (width, height) = area.dim_in_pixel();
+    let (plot_w, plot_h) =
+        (f64::from(width.saturating_sub(70)).max(1.0), f64::from(height.saturating_sub(90)).max(1.0));
+    let span = ((hi[0] - lo[0]).max(1e-9), (hi[1] - lo[1]).max(1e-9));
+    let scale = (span.0 / plot_w).max(span.1 / plot_h) * 1.05;
+    let centre = [0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])];
+    let (half_x, half_y) = (0.5 * scale * plot_w, 0.5 * scale * plot_h);
+    let caption = format!("{} — return {:.1}", picture.title, result.episode_return);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(centre[0] - half_x..centre[0] + half_x, centre[1] - half_y..centre[1] + half_y)?;
+    chart.configure_mesh().disable_mesh().draw()?;
+    for element in &picture.elements {
+        match element {
+            Element::Line { points, colour: rgb, width, label } => {
+                let style = colour(*rgb).stroke_width(*width);
+                let series = chart.draw_series(LineSeries::new(points.iter().map(|p| (p[0], p[1])), style))?;
+                if let Some(label) = label {
+                    series.label(label.as_str()).legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
+                }
+            }
+            Element::Graded { points, values, label } => {
+                let (min, max) =
+                    values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+                let max = if max > min { max } else { min + 1.0 };
+                let shade = move |v: f64| ViridisRGB::get_color_normalized(v, min, max);
+                let segments = points.windows(2).zip(values).map(|(pair, v)| {
+                    PathElement::new([(pair[0][0], pair[0][1]), (pair[1][0], pair[1][1])], shade(*v).stroke_width(3))
+                });
+                chart.draw_series(segments)?.label(format!("{label}: {min:.1} (dark) – {max:.1} (yellow)")).legend(
+                    move |(x, y)| PathElement::new([(x, y), (x + 20, y)], shade(0.5 * (min + max)).stroke_width(3)),
+                );
+            }
+            Element::Zone(zone) => {
+                let corners = [
+                    (zone.x - 0.5 * zone.width, zone.y - 0.5 * zone.height),
+                    (zone.x + 0.5 * zone.width, zone.y + 0.5 * zone.height),
+                ];
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(corners, RED.mix(0.35).filled())))?
+                    .label("danger zone")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], RED.mix(0.35).filled()));
+            }
+            Element::Marker { at, colour: rgb, label } => {
+                let fill = colour(*rgb).filled();
+                chart
+                    .draw_series(std::iter::once(Circle::new((at[0], at[1]), 6, fill)))?
+                    .label(label.as_str())
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 5, fill));
+            }
+        }
+    }
+    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw()?;
+    Ok(())
+}
