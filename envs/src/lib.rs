@@ -7,6 +7,7 @@
 //! |---|---|---|---|
 //! | `acrobot` | Gymnasium Acrobot-v1 physics, continuous torque, optional danger zone (App. B.1) | (θ1, θ2, θ̇1, θ̇2) | torque ∈ [−1, 1] |
 //! | `pendulum` | Gymnasium Pendulum-v1 | (θ, θ̇) | torque ∈ [−2, 2] |
+//! | `lunar-lander` | Gymnasium LunarLanderContinuous-v3 on Box2D 2.3, optional random danger zone (App. B.2); its MPPI model is a rigid-body surrogate | (x, y, ẋ, ẏ, φ, φ̇, legs) in observation units | (main, lateral) ∈ [−1, 1]² |
 //!
 //! Both reproduce Gymnasium 1.4.0 to rounding: the conformance tests in `envs/tests` replay
 //! the recordings in `tests/data` (one step within 1e-12, 50-step rollouts within 1e-10).
@@ -23,9 +24,11 @@
 //! ```
 
 pub mod acrobot;
+pub mod lunar_lander;
 pub mod model_env;
 pub mod pendulum;
 
 pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
+pub use lunar_lander::{LunarLander, LunarLanderModel, LunarLanderParams};
 pub use model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 pub use pendulum::{Pendulum, PendulumModel, PendulumParams};
