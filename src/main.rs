@@ -22,6 +22,8 @@ enum Command {
     Rollout(commands::rollout::Args),
     /// Run pure MPPI on the real environment and print per-episode and mean ± std metrics.
     Mppi(commands::mppi::Args),
+    /// One-step error of the surrogate model against the real environment (Assumption 1's α_P, α_r).
+    Mismatch(commands::mismatch::Args),
     /// Time one MPPI call per backend and problem size, and print a table.
     Bench(commands::bench::Args),
     /// Train a policy (PPO-MPPI, Alg. 1, or flat PPO) into a run directory.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(args),
         Command::Rollout(args) => commands::rollout::run(args),
         Command::Mppi(args) => commands::mppi::run(args),
+        Command::Mismatch(args) => commands::mismatch::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args).map(drop),
         Command::Eval(args) => commands::eval::run(args),

@@ -5,6 +5,7 @@ pub mod demo;
 mod episodes;
 pub mod eval;
 pub mod list;
+pub mod mismatch;
 pub mod mppi;
 pub mod rollout;
 mod table;
