@@ -30,8 +30,17 @@ fn numbers(v: &Value) -> Vec<f64> {
 #[test]
 fn list_shows_every_builtin_plugin_by_kind() {
     let out = stdout_of(rlmpc().arg("list"));
-    let names = ["environments:", "acrobot", "pendulum", "lunar-lander", "costs:", "target-tracking", "danger", "negative-reward"];
-    for expected in names.into_iter().chain(["lunar-lander-altitude-effort"]) {
+    let names = [
+        "environments:",
+        "acrobot",
+        "pendulum",
+        "lunar-lander",
+        "costs:",
+        "target-tracking",
+        "danger",
+        "negative-reward",
+    ];
+    for expected in names.into_iter().chain(["altitude-effort"]) {
         assert!(out.contains(expected), "missing {expected} in\n{out}");
     }
     assert!(out.contains("schedulers:") && out.contains("fixed"), "{out}");
@@ -75,13 +84,17 @@ fn rollout_reproduces_the_gymnasium_pendulum_recordings() {
 
 #[test]
 fn rollout_replays_the_recorded_lunar_lander_draws() {
-    let out = stdout_of(rlmpc().args(["rollout", "--env", "lunar-lander", "--fixture", "tests/data/lunar_lander_continuous.json"]));
+    let out = stdout_of(rlmpc().args([
+        "rollout",
+        "--env",
+        "lunar-lander",
+        "--fixture",
+        "tests/data/lunar_lander_continuous.json",
+    ]));
     let ours: Value = serde_json::from_str(&out).unwrap();
     let recorded = data("lunar_lander_continuous.json");
-    let runs: Vec<&Value> = ["random_action_runs", "heuristic_runs"]
-        .iter()
-        .flat_map(|kind| recorded[kind].as_array().unwrap())
-        .collect();
+    let runs: Vec<&Value> =
+        ["random_action_runs", "heuristic_runs"].iter().flat_map(|kind| recorded[kind].as_array().unwrap()).collect();
     let ours = ours["trajectories"].as_array().unwrap();
     assert_eq!(ours.len(), 7);
     assert_eq!(ours[0]["id"], "random_action_runs/0");
@@ -93,7 +106,8 @@ fn rollout_replays_the_recorded_lunar_lander_draws() {
         for (a, b) in numbers(&Value::Array(observations[1..].to_vec())).iter().zip(numbers(&theirs["observations"])) {
             assert!((a - b).abs() <= 1e-4, "{}: {a} vs {b}", mine["id"]);
         }
-        let terminated: Vec<bool> = mine["terminated"].as_array().unwrap().iter().map(|t| t.as_bool().unwrap()).collect();
+        let terminated: Vec<bool> =
+            mine["terminated"].as_array().unwrap().iter().map(|t| t.as_bool().unwrap()).collect();
         assert_eq!(terminated.last(), Some(&true), "{}", mine["id"]);
     }
 }

@@ -90,3 +90,34 @@ fn inconsistent_settings_are_explained() {
     let e = error_of(&GOOD.replace("horizon = 10", "horizon = 10\nu_min = [-1.0, -1.0]"));
     assert!(e.contains("u_min has 2 entries"), "{e}");
 }
+
+/// Every shipped experiment file under `configs/` parses and builds: its environment, and its
+/// MPPI planner with its costs where it has any (flat PPO has none).
+#[test]
+fn every_shipped_config_builds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs");
+    let mut built = Vec::new();
+    for domain in std::fs::read_dir(&root).unwrap() {
+        let domain = domain.unwrap().path();
+        if !domain.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&domain).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let experiment = Experiment::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let env = experiment.build_env().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if !experiment.config.costs.is_empty() {
+                let dim = experiment.config.planner.action_dim();
+                Planner::from_experiment(&experiment, env.as_ref(), dim)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
+            built.push(path);
+        }
+    }
+    for expected in ["lunar_lander/pure_mppi.toml", "lunar_lander/ppo_mppi_rho0.8.toml", "acrobot/pure_mppi.toml"] {
+        assert!(built.iter().any(|p| p.ends_with(expected)), "{expected} not found in {built:?}");
+    }
+}

@@ -92,8 +92,8 @@ impl RawRun {
         let id = format!("{kind}/{}", self.seed);
         let mut draws = Vec::new();
         for (name, values) in self.rng {
-            let values: Vec<f64> =
-                serde_json::from_value(values).map_err(|e| format!("run `{id}`: rng.{name} is not a list of numbers: {e}"))?;
+            let values: Vec<f64> = serde_json::from_value(values)
+                .map_err(|e| format!("run `{id}`: rng.{name} is not a list of numbers: {e}"))?;
             draws.extend(values);
         }
         if self.dispersion_draws.len() != self.actions.len() {

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rand::{Rng, SeedableRng};
 use rlmpc::core::config::Experiment;
+use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
-use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::Environment;
 
 use super::table::table;
@@ -101,7 +101,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             rlmpc::plugins::load_all(experiment.plugin_paths())?;
             experiment.build_env()?
         }
-        (Some(name), None) => PluginSpec::named(name).build::<EnvKind, _>("--env", "defaults", |reg, p| (reg.build)(p))?,
+        (Some(name), None) => {
+            PluginSpec::named(name).build::<EnvKind, _>("--env", "defaults", |reg, p| (reg.build)(p))?
+        }
         (None, None) => unreachable!("clap requires --env or --config"),
     };
     let name = env.spec().name;
@@ -122,9 +124,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .iter()
         .map(|r| vec![r.name.clone(), format!("{:.3e}", r.mean), format!("{:.3e}", r.p95), format!("{:.3e}", r.max)])
         .collect();
-    println!("{}", table(&["|error| of", "mean", "p95", "max"], cells));
+    println!("{}", table(&["error of", "mean", "p95", "max"], cells));
     if let Some(path) = &args.json {
-        let json = serde_json::json!({ "env": name, "samples": args.samples, "terminal_steps": terminal, "errors": rows });
+        let json =
+            serde_json::json!({ "env": name, "samples": args.samples, "terminal_steps": terminal, "errors": rows });
         std::fs::write(path, serde_json::to_string_pretty(&json)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
