@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::bench::{mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
+use rlmpc::bench::{env_steps_per_second, mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
 
 use super::table::table;
 
@@ -30,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
     let cases = mppi_cases();
-    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len()) as u64)
+    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len() + 1) as u64)
         .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
     for case in cases {
         bar.set_message(case.label());
@@ -60,7 +60,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         records.push(serde_json::json!({ "training": label, "steps": args.training_steps, "env_steps_per_second": steps_per_second }));
         bar.inc(1);
     }
+    bar.set_message("lunar-lander env steps");
+    let lander = env_steps_per_second("lunar-lander", budget)?;
+    records.push(serde_json::json!({ "env": "lunar-lander", "env_steps_per_second": lander }));
+    bar.inc(1);
     bar.finish_and_clear();
+    println!("\nenvironment alone (random actions, resets included)");
+    println!(
+        "{}",
+        table(&["env", "env steps/s"], vec![vec!["lunar-lander (Box2D)".to_string(), format!("{lander:.0}")]])
+    );
     println!("\ntraining throughput ({} env steps, updates included)", args.training_steps);
     println!("{}", table(&["run", "env steps/s"], rows));
     if let Some(path) = &args.json {
