@@ -1,7 +1,7 @@
 //! Benchmark cases shared by `rlmpc bench` and `cargo bench`: one MPPI call on Acrobot-DZ
 //! with the paper's cost (target tracking + danger zone, Table 5 weights), and the training
 //! throughput (environment steps per second, updates included) of flat PPO and PPO-MPPI, and
-//! the raw step rate of the Racing-DZ environment.
+//! the raw environment steps per second of Lunar Lander and Racing-DZ.
 
 use std::time::{Duration, Instant};
 
@@ -36,24 +36,32 @@ pub fn training_throughput(origin: &str, text: &str, steps: usize) -> Result<f64
     Ok(trainer.env_steps() as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Racing-DZ's config whose environment `rlmpc bench` steps.
-const RACING: &str = include_str!("../configs/racing/pure_mppi.toml");
-
-/// Steps the Racing-DZ environment (dynamic bicycle, 10 sub-steps, projection, observation and
-/// reward) `steps` times under a weaving, accelerating control, resetting whenever an episode
-/// ends, and returns steps per second.
-pub fn racing_env_steps_per_second(steps: usize) -> Result<f64, Error> {
-    let experiment = Experiment::parse("configs/racing/pure_mppi.toml", RACING)?;
-    let mut env = experiment.build_env()?;
-    let mut seed = 0;
-    env.reset(Some(seed));
-    let start = Instant::now();
-    for t in 0..steps {
-        let u = [0.3 * (0.05 * t as f64).sin(), 0.6];
-        let transition = env.step(&u);
-        if transition.terminated || transition.truncated {
-            seed += 1;
-            env.reset(Some(seed));
+/// Real-environment steps per second of `env` (a registry name, default parameters) under
+/// uniform random actions, resets included, measured for about `budget`. Gymnasium's
+/// LunarLanderContinuous-v3 does about 19k/s on the same kind of machine.
+pub fn env_steps_per_second(env: &str, budget: Duration) -> Result<f64, Error> {
+    use rand::{Rng, SeedableRng};
+    let mut env = rlmpc_core::params::PluginSpec::named(env).build::<rlmpc_core::registry::EnvKind, _>(
+        "<bench>",
+        "defaults",
+        |reg, p| (reg.build)(p),
+    )?;
+    let space = env.spec().action_space.clone();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    let mut action = vec![0.0; space.dim()];
+    let (start, mut steps, mut episode) = (Instant::now(), 0u64, 0);
+    env.reset(Some(episode));
+    while start.elapsed() < budget {
+        for _ in 0..256 {
+            for (a, (lo, hi)) in action.iter_mut().zip(space.low.iter().zip(&space.high)) {
+                *a = rng.gen_range(*lo..=*hi);
+            }
+            let step = env.step(&action);
+            steps += 1;
+            if step.terminated || step.truncated {
+                episode += 1;
+                env.reset(Some(episode));
+            }
         }
     }
     Ok(steps as f64 / start.elapsed().as_secs_f64())

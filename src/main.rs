@@ -22,6 +22,8 @@ enum Command {
     Rollout(commands::rollout::Args),
     /// Run pure MPPI on the real environment and print per-episode and mean ± std metrics.
     Mppi(commands::mppi::Args),
+    /// One-step error of the surrogate model against the real environment (Assumption 1's α_P, α_r).
+    Mismatch(commands::mismatch::Args),
     /// Run episodes (pure MPPI, or a trained run's policy) and draw them into an SVG file.
     Render(commands::render::Args),
     /// Time one MPPI call per backend and problem size, and print a table.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(args),
         Command::Rollout(args) => commands::rollout::run(args),
         Command::Mppi(args) => commands::mppi::run(args),
+        Command::Mismatch(args) => commands::mismatch::run(args),
         Command::Render(args) => commands::render::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args).map(drop),

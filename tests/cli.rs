@@ -34,17 +34,23 @@ fn list_shows_every_builtin_plugin_by_kind() {
         "environments:",
         "acrobot",
         "pendulum",
+        "lunar-lander",
         "racing",
         "costs:",
         "target-tracking",
         "danger",
         "negative-reward",
+        "altitude-effort",
+        "quadratic",
+        "terminal-value",
         "collision",
         "boundary",
+        "schedulers:",
+        "fixed",
+        "adaptive",
     ] {
         assert!(out.contains(expected), "missing {expected} in\n{out}");
     }
-    assert!(out.contains("schedulers:") && out.contains("fixed"), "{out}");
 }
 
 #[test]
@@ -81,6 +87,63 @@ fn rollout_reproduces_the_gymnasium_pendulum_recordings() {
             }
         }
     }
+}
+
+#[test]
+fn rollout_replays_the_recorded_lunar_lander_draws() {
+    let out = stdout_of(rlmpc().args([
+        "rollout",
+        "--env",
+        "lunar-lander",
+        "--fixture",
+        "tests/data/lunar_lander_continuous.json",
+    ]));
+    let ours: Value = serde_json::from_str(&out).unwrap();
+    let recorded = data("lunar_lander_continuous.json");
+    let runs: Vec<&Value> =
+        ["random_action_runs", "heuristic_runs"].iter().flat_map(|kind| recorded[kind].as_array().unwrap()).collect();
+    let ours = ours["trajectories"].as_array().unwrap();
+    assert_eq!(ours.len(), 7);
+    assert_eq!(ours[0]["id"], "random_action_runs/0");
+    for (mine, theirs) in ours.iter().zip(runs) {
+        let observations = mine["observations"].as_array().unwrap();
+        assert_eq!(numbers(&observations[0]), numbers(&theirs["initial_observation"]), "{}", mine["id"]);
+        // Open-loop replay of the recorded actions: the envs agree within 1e-4 after touchdown
+        // (envs/tests/lunar_lander_conformance.rs has the bit-exact part).
+        for (a, b) in numbers(&Value::Array(observations[1..].to_vec())).iter().zip(numbers(&theirs["observations"])) {
+            assert!((a - b).abs() <= 1e-4, "{}: {a} vs {b}", mine["id"]);
+        }
+        let terminated: Vec<bool> =
+            mine["terminated"].as_array().unwrap().iter().map(|t| t.as_bool().unwrap()).collect();
+        assert_eq!(terminated.last(), Some(&true), "{}", mine["id"]);
+    }
+}
+
+/// The `--json` output of `rlmpc mismatch` for `args`.
+fn mismatch(args: &[&str], name: &str) -> Value {
+    let path = std::env::temp_dir().join(format!("rlmpc-mismatch-{name}-{}.json", std::process::id()));
+    let out = stdout_of(rlmpc().arg("mismatch").args(args).arg("--json").arg(&path));
+    assert!(out.contains("| reward"), "{out}");
+    let json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    json
+}
+
+#[test]
+fn mismatch_is_zero_where_the_model_is_the_env_and_not_for_the_lander() {
+    let acrobot = mismatch(&["--env", "acrobot", "--samples", "600"], "acrobot");
+    let errors = acrobot["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 5, "4 state components and the reward");
+    for row in errors {
+        assert_eq!(row["max"], 0.0, "{row}");
+    }
+    let lander = mismatch(&["--config", "configs/lunar_lander/pure_mppi.toml", "--samples", "300"], "lander");
+    let errors = lander["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 9, "8 state components and the reward");
+    let velocity = &errors[3];
+    assert!(velocity["mean"].as_f64().unwrap() > 1e-4, "{velocity}");
+    assert!(velocity["p95"].as_f64().unwrap() <= velocity["max"].as_f64().unwrap());
+    assert!(errors[8]["mean"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

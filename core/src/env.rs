@@ -79,6 +79,16 @@ pub trait Environment: Send {
     fn model_state(&self) -> &[f64];
     /// Starts an episode from a given model state (fixture replay); returns ψ(x).
     fn reset_to_state(&mut self, state: &[f64]) -> Vec<f64>;
+    /// Starts an episode whose random numbers are `draws`, values recorded from a reference
+    /// implementation in the order it drew them (fixture replay); returns s_0. Environments
+    /// whose episodes start from a model state alone refuse, naming the alternative.
+    fn reset_with_draws(&mut self, draws: &[f64]) -> Result<Vec<f64>, crate::Error> {
+        let _ = draws;
+        Err(crate::Error::Invalid(format!(
+            "environment `{}` does not replay recorded random draws; its fixtures give an `initial_state`",
+            self.spec().name
+        )))
+    }
     /// The current episode's danger zone, if any.
     fn danger_zone(&self) -> Option<DangerZone>;
     /// The surrogate model M̂ = (P̂, r̂) of this domain.

@@ -1,13 +1,18 @@
 //! Reference fixtures: initial states and per-step actions recorded from Gymnasium (the JSON
 //! format of `tests/data/`), and their replay through an [`Environment`] (`rlmpc rollout`).
 //!
-//! Two layouts are read, trajectories kept in file order:
+//! Three layouts are read, trajectories kept in file order:
 //! - `{"sets": {set_name: [trajectory, …], …}}` with `torques: [T]` (Acrobot); ids become
 //!   `"<set_name>/<id>"`;
 //! - `{"trajectories": [trajectory, …]}` with `actions: [T]` of scalars or of vectors
-//!   (Pendulum); ids stay `"<id>"`.
+//!   (Pendulum); ids stay `"<id>"`;
+//! - `{"<kind>_runs": [run, …], …}` (Lunar Lander): each run starts from its recorded random
+//!   draws instead of a state: `rng` holds the draws of `reset` as lists in draw order (file
+//!   order), `dispersion_draws: [T][k]` those of each step, `actions: [T][m]`; ids become
+//!   `"<kind>_runs/<seed>"`.
 //!
-//! Every trajectory has `id` and `initial_state`; other fields are ignored.
+//! Every trajectory has `id` and `initial_state` (runs: `seed` and the draws); other fields
+//! are ignored.
 
 use std::path::Path;
 
@@ -17,13 +22,24 @@ use serde_json::{Map, Value};
 use crate::env::Environment;
 use crate::{Error, Result};
 
+/// How a recorded trajectory starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    /// From model state x_0 ([`Environment::reset_to_state`]).
+    State(Vec<f64>),
+    /// From a reset that consumes these random draws, then one per-step batch after another
+    /// ([`Environment::reset_with_draws`]).
+    Draws(Vec<f64>),
+}
+
 /// One recorded trajectory: its start and the actions applied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trajectory {
-    /// `"<set_name>/<id>"` for files with sets, `"<id>"` otherwise.
+    /// `"<set_name>/<id>"` for files with sets, `"<kind>_runs/<seed>"` for runs, `"<id>"`
+    /// otherwise.
     pub id: String,
-    /// Model state x_0.
-    pub initial_state: Vec<f64>,
+    /// Where the trajectory starts.
+    pub start: Start,
     /// u_t of each step (a scalar action is a one-element vector).
     pub actions: Vec<Vec<f64>>,
 }
@@ -58,6 +74,38 @@ pub struct Replayed {
 struct RawFile {
     sets: Option<Map<String, Value>>,
     trajectories: Option<Vec<RawTrajectory>>,
+    #[serde(flatten)]
+    other: Map<String, Value>,
+}
+
+/// A run that starts from recorded random draws (Lunar Lander's reference layout).
+#[derive(Deserialize)]
+struct RawRun {
+    seed: Value,
+    rng: Map<String, Value>,
+    dispersion_draws: Vec<Vec<f64>>,
+    actions: Vec<Vec<f64>>,
+}
+
+impl RawRun {
+    fn into_trajectory(self, kind: &str) -> Result<Trajectory, String> {
+        let id = format!("{kind}/{}", self.seed);
+        let mut draws = Vec::new();
+        for (name, values) in self.rng {
+            let values: Vec<f64> = serde_json::from_value(values)
+                .map_err(|e| format!("run `{id}`: rng.{name} is not a list of numbers: {e}"))?;
+            draws.extend(values);
+        }
+        if self.dispersion_draws.len() != self.actions.len() {
+            return Err(format!(
+                "run `{id}` has {} actions but {} steps of draws",
+                self.actions.len(),
+                self.dispersion_draws.len()
+            ));
+        }
+        draws.extend(self.dispersion_draws.into_iter().flatten());
+        Ok(Trajectory { id, start: Start::Draws(draws), actions: self.actions })
+    }
 }
 
 #[derive(Deserialize)]
@@ -102,7 +150,7 @@ impl RawTrajectory {
                 return Err(format!("trajectory `{id}`: every action must have the same, non-zero length"));
             }
         }
-        Ok(Trajectory { id, initial_state: self.initial_state, actions })
+        Ok(Trajectory { id, start: Start::State(self.initial_state), actions })
     }
 }
 
@@ -118,6 +166,19 @@ pub fn parse(text: &str, origin: &str) -> Result<Fixture> {
     let invalid = |message: String| Error::Invalid(format!("fixture {origin}: {message}"));
     let raw: RawFile = serde_json::from_str(text).map_err(|e| invalid(format!("not a reference fixture: {e}")))?;
     let mut trajectories = Vec::new();
+    let runs: Vec<(String, Value)> = raw.other.into_iter().filter(|(key, _)| key.ends_with("_runs")).collect();
+    if !runs.is_empty() {
+        if raw.sets.is_some() || raw.trajectories.is_some() {
+            return Err(invalid("mixes `*_runs` with `sets` or `trajectories`".into()));
+        }
+        for (kind, value) in runs {
+            let runs: Vec<RawRun> = serde_json::from_value(value).map_err(|e| invalid(format!("`{kind}`: {e}")))?;
+            for run in runs {
+                trajectories.push(run.into_trajectory(&kind).map_err(invalid)?);
+            }
+        }
+        return Ok(Fixture { origin: origin.to_string(), trajectories });
+    }
     match (raw.sets, raw.trajectories) {
         (Some(sets), None) => {
             for (name, value) in sets {
@@ -134,7 +195,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Fixture> {
             }
         }
         (Some(_), Some(_)) => return Err(invalid("has both `sets` and `trajectories`".into())),
-        (None, None) => return Err(invalid("has neither `sets` nor `trajectories`".into())),
+        (None, None) => return Err(invalid("has neither `sets`, `trajectories` nor `*_runs`".into())),
     }
     Ok(Fixture { origin: origin.to_string(), trajectories })
 }
@@ -143,18 +204,20 @@ pub fn parse(text: &str, origin: &str) -> Result<Fixture> {
 fn mismatch(env: &dyn Environment, trajectory: &Trajectory) -> Option<String> {
     let (name, state_dim, action_dim) = (env.spec().name, env.model_state().len(), env.spec().action_space.dim());
     let id = &trajectory.id;
-    if trajectory.initial_state.len() != state_dim {
-        return Some(format!(
-            "trajectory `{id}` starts from a {}-component state, but `{name}` has {state_dim} state components",
-            trajectory.initial_state.len()
-        ));
+    if let Start::State(state) = &trajectory.start {
+        if state.len() != state_dim {
+            return Some(format!(
+                "trajectory `{id}` starts from a {}-component state, but `{name}` has {state_dim} state components",
+                state.len()
+            ));
+        }
     }
     let bad = trajectory.actions.iter().find(|u| u.len() != action_dim)?;
     Some(format!("trajectory `{id}` has {}-component actions, but `{name}` takes {action_dim}", bad.len()))
 }
 
-/// Replays one trajectory: `reset_to_state(x_0)`, then every action, without stopping at
-/// termination or truncation.
+/// Replays one trajectory: `reset_to_state(x_0)` or `reset_with_draws(draws)`, then every
+/// action, without stopping at termination or truncation.
 pub fn replay(env: &mut dyn Environment, trajectory: &Trajectory) -> Result<Replayed> {
     if let Some(message) = mismatch(env, trajectory) {
         return Err(Error::Invalid(message));
@@ -168,7 +231,11 @@ pub fn replay(env: &mut dyn Environment, trajectory: &Trajectory) -> Result<Repl
         terminated: Vec::with_capacity(steps),
         truncated: Vec::with_capacity(steps),
     };
-    out.observations.push(env.reset_to_state(&trajectory.initial_state));
+    let first = match &trajectory.start {
+        Start::State(state) => env.reset_to_state(state),
+        Start::Draws(draws) => env.reset_with_draws(draws)?,
+    };
+    out.observations.push(first);
     out.states.push(env.model_state().to_vec());
     for u in &trajectory.actions {
         let transition = env.step(u);
@@ -259,7 +326,21 @@ mod tests {
         let ids: Vec<&str> = fixture.trajectories.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["zeta/0", "alpha/3", "alpha/x"]);
         assert_eq!(fixture.trajectories[0].actions, vec![vec![1.0], vec![-0.25], vec![2.0]]);
-        assert_eq!(fixture.trajectories[0].initial_state, vec![0.5]);
+        assert_eq!(fixture.trajectories[0].start, Start::State(vec![0.5]));
+    }
+
+    #[test]
+    fn runs_start_from_their_draws_in_draw_order() {
+        let text = r#"{"generator": "g", "random_runs": [{"seed": 4, "rng": {"terrain": [0.5, 0.25], "force": [9.0]},
+            "dispersion_draws": [[0.1, 0.2], [0.3, 0.4]], "actions": [[1], [0]], "observations": []}]}"#;
+        let fixture = parse(text, "runs.json").unwrap();
+        let run = &fixture.trajectories[0];
+        assert_eq!(run.id, "random_runs/4");
+        assert_eq!(run.start, Start::Draws(vec![0.5, 0.25, 9.0, 0.1, 0.2, 0.3, 0.4]));
+        assert_eq!(run.actions, vec![vec![1.0], vec![0.0]]);
+        // An environment without replayable draws refuses, naming why.
+        let message = replay(&mut Counter::new(), run).unwrap_err().to_string();
+        assert!(message.contains("does not replay recorded random draws"), "{message}");
     }
 
     #[test]
@@ -273,7 +354,9 @@ mod tests {
     #[test]
     fn malformed_files_name_the_file_and_the_problem() {
         let cases = [
-            ("{}", "neither `sets` nor `trajectories`"),
+            ("{}", "neither `sets`, `trajectories` nor `*_runs`"),
+            (r#"{"a_runs": [{"seed": 0, "rng": {}, "dispersion_draws": [[1]], "actions": []}]}"#, "1 steps of draws"),
+            (r#"{"a_runs": [{"seed": 0, "rng": {"f": [true]}, "dispersion_draws": [], "actions": []}]}"#, "rng.f"),
             (r#"{"trajectories": [{"id": 1, "initial_state": [0]}]}"#, "neither `torques` nor `actions`"),
             (r#"{"trajectories": [{"id": 1, "initial_state": [0], "actions": [[1], [1, 2]]}]}"#, "same"),
             (r#"{"sets": {"s": [{"initial_state": [0], "torques": []}]}}"#, "set `s`"),

@@ -8,6 +8,7 @@
 //! | `target-tracking` | Eq. 39: ‖x_sel − x*(a)‖ | tracked coordinates, the RL action |
 //! | `danger` | Eq. 42: 1[(x, y) ∈ D] | planar position, the episode's zone |
 //! | `negative-reward` | −r̂(x, u, x') (pure MPPI, App. E) | the reward model |
+//! | `altitude-effort` | Eq. 43: w_y·y² + w_act·‖u‖² (Lunar Lander) | planar position, the control |
 //! | `quadratic` | Eq. 40: zᵀQ(a)z + p(a)ᵀz, z = [x; u] | state, control, the RL action |
 //! | `terminal-value` | Eq. 41: −V(ψ(x_H)) | the learner's critic (batched over K) |
 //! | `collision` | Eq. 44: 1[‖p − p_opponent‖ ≤ d_contact] | planar position, tracked `opponent_x`, `opponent_y` |
@@ -15,6 +16,7 @@
 //!
 //! Weights (w_RL, w_D, …) are not part of a term: the config gives each term its weight.
 
+mod altitude_effort;
 mod boundary;
 mod collision;
 mod danger;
@@ -23,6 +25,7 @@ mod quadratic;
 mod target_tracking;
 mod terminal_value;
 
+pub use altitude_effort::AltitudeEffort;
 pub use boundary::Boundary;
 pub use collision::Collision;
 pub use danger::Danger;

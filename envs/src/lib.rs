@@ -8,6 +8,7 @@
 //! |---|---|---|---|
 //! | `acrobot` | Gymnasium Acrobot-v1 physics, continuous torque, optional danger zone (App. B.1) | (θ1, θ2, θ̇1, θ̇2) | torque ∈ [−1, 1] |
 //! | `pendulum` | Gymnasium Pendulum-v1 | (θ, θ̇) | torque ∈ [−2, 2] |
+//! | `lunar-lander` | Gymnasium LunarLanderContinuous-v3 on Box2D 2.3, optional random danger zone (App. B.2); its MPPI model is a rigid-body surrogate | (x, y, ẋ, ẏ, φ, φ̇, legs) in observation units | (main, lateral) ∈ [−1, 1]² |
 //! | `racing` | Racing-DZ (App. B.3): dynamic-bicycle car, kinematic-bicycle surrogate | ego pose, speed, progress, b, opponent | (steer, throttle) ∈ [−1, 1]² |
 //!
 //! Acrobot and Pendulum reproduce Gymnasium 1.4.0 to rounding: the conformance tests in
@@ -25,11 +26,13 @@
 //! ```
 
 pub mod acrobot;
+pub mod lunar_lander;
 pub mod model_env;
 pub mod pendulum;
 pub mod racing;
 
 pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
+pub use lunar_lander::{LunarLander, LunarLanderModel, LunarLanderParams};
 pub use model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 pub use pendulum::{Pendulum, PendulumModel, PendulumParams};
 pub use racing::{Racing, RacingModel, RacingParams};

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::bench::{
-    mppi_cases, racing_env_steps_per_second, time_calls, training_throughput, MppiBench, TRAINING_CASES,
-};
+use rlmpc::bench::{env_steps_per_second, mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
 
 use super::table::table;
 
@@ -20,9 +18,6 @@ pub struct Args {
     /// Environment steps of each training-throughput run (whole updates of 2048).
     #[arg(long, default_value_t = 8192)]
     training_steps: usize,
-    /// Steps of the Racing-DZ environment-throughput run.
-    #[arg(long, default_value_t = 20_000)]
-    env_steps: usize,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -35,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
     let cases = mppi_cases();
-    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len()) as u64)
+    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len() + 2) as u64)
         .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
     for case in cases {
         bar.set_message(case.label());
@@ -65,13 +60,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         records.push(serde_json::json!({ "training": label, "steps": args.training_steps, "env_steps_per_second": steps_per_second }));
         bar.inc(1);
     }
+    let mut env_rows = Vec::new();
+    for (env, label) in [("lunar-lander", "LunarLander-DZ (Box2D)"), ("racing", "Racing-DZ (dynamic bicycle)")] {
+        bar.set_message(format!("{env} env steps"));
+        let steps_per_second = env_steps_per_second(env, budget)?;
+        records.push(serde_json::json!({ "env": env, "env_steps_per_second": steps_per_second }));
+        env_rows.push(vec![label.to_string(), format!("{steps_per_second:.0}")]);
+        bar.inc(1);
+    }
     bar.finish_and_clear();
+    println!("\nenvironment alone (random actions, resets included, no MPPI, no learning)");
+    println!("{}", table(&["env", "env steps/s"], env_rows));
     println!("\ntraining throughput ({} env steps, updates included)", args.training_steps);
     println!("{}", table(&["run", "env steps/s"], rows));
-    let racing = racing_env_steps_per_second(args.env_steps)?;
-    records.push(serde_json::json!({ "env": "racing", "steps": args.env_steps, "env_steps_per_second": racing }));
-    println!("\nenvironment alone ({} steps, no MPPI, no learning)", args.env_steps);
-    println!("{}", table(&["env", "steps/s"], vec![vec!["Racing-DZ".into(), format!("{racing:.0}")]]));
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&records)?)
             .with_context(|| format!("writing {}", path.display()))?;

@@ -6,6 +6,7 @@ pub mod demo;
 mod episodes;
 pub mod eval;
 pub mod list;
+pub mod mismatch;
 pub mod mppi;
 pub mod render;
 pub mod rollout;

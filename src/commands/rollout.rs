@@ -14,8 +14,9 @@ pub struct Args {
     /// parameters (danger zone off).
     #[arg(long)]
     env: String,
-    /// Fixture in the reference format: initial states and per-step actions (e.g. Gymnasium
-    /// recordings such as `tests/data/acrobot_continuous.json`).
+    /// Fixture in the reference format: initial states (or recorded random draws) and per-step
+    /// actions (e.g. Gymnasium recordings such as `tests/data/acrobot_continuous.json` or
+    /// `tests/data/lunar_lander_continuous.json`).
     #[arg(long)]
     fixture: PathBuf,
 }

@@ -88,3 +88,6 @@ pub fn max_error(got: &[f64], want: &[f64]) -> f64 {
     assert_eq!(got.len(), want.len());
     got.iter().zip(want).map(|(g, w)| (g - w).abs()).fold(0.0, f64::max)
 }
+
+/// `tests/data/lunar_lander_continuous.json`.
+pub const LUNAR_LANDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/lunar_lander_continuous.json");

@@ -1,0 +1,265 @@
+//! The LunarLander surrogate M̂ for MPPI (paper App. B.2, "we omit Box2D's complex
+//! rigid-body calculations"): one rigid hull under gravity, pushed by Gymnasium's engine
+//! impulses without their random dispersion, with fixed mass constants, no legs and no
+//! contacts. Written once over [`Real`], so it runs as f64, f32 and SIMD lanes.
+//!
+//! Its state is the environment's model state x = `[x, y, ẋ, ẏ, φ, φ̇, leg_l, leg_r]` in
+//! observation units (see the module docs of `lunar_lander`); the leg flags are carried
+//! unchanged (the surrogate has no ground).
+
+use rlmpc_core::{DangerZone, Dynamics, Real, RewardModel, StateLayout, StateMap, TrackedCoordinate};
+
+use super::constants::*;
+use crate::model_env::zone_penalty;
+
+/// Hull mass (kg): density 5 × the area of `LANDER_POLY` (0.9633 m²).
+pub const HULL_MASS: f64 = 4.816666666666666;
+/// One leg's mass (kg): density 1 × a (4 × 16 px) box.
+pub const LEG_MASS: f64 = 0.07111111111111111;
+/// The mass an engine impulse accelerates: hull and both legs.
+pub const TOTAL_MASS: f64 = HULL_MASS + 2.0 * LEG_MASS;
+/// Height of the hull's centre of mass above the body origin (m).
+pub const CENTRE_OF_MASS_Y: f64 = 0.10130718954248366;
+/// The hull's rotational inertia about its centre of mass (kg·m²); the legs' is left out.
+pub const INERTIA: f64 = 0.7838806584362138;
+
+/// Position, velocity, angle and angular velocity of the hull in Box2D's units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Kinematics {
+    /// Body origin (m).
+    pub position: [f64; 2],
+    /// Velocity of the centre of mass (m/s).
+    pub velocity: [f64; 2],
+    /// Angle (rad).
+    pub angle: f64,
+    /// Angular velocity (rad/s).
+    pub angular_velocity: f64,
+}
+
+/// Metres per observation unit of x and y; (m/s) per observation unit of ẋ, ẏ; (rad/s) per
+/// unit of φ̇ — the inverses of Gymnasium's observation scalings.
+const X_UNIT: f64 = VIEWPORT_W / SCALE / 2.0;
+const Y_UNIT: f64 = VIEWPORT_H / SCALE / 2.0;
+const VX_UNIT: f64 = FPS / X_UNIT;
+const VY_UNIT: f64 = FPS / Y_UNIT;
+const OMEGA_UNIT: f64 = FPS / 20.0;
+
+/// The hull's Box2D state of a model state (inverse of Gymnasium's observation scalings).
+pub fn to_world(x: &[f64]) -> Kinematics {
+    Kinematics {
+        position: [x[0] * X_UNIT + X_UNIT, x[1] * Y_UNIT + (HELIPAD_Y + LEG_DOWN / SCALE)],
+        velocity: [x[2] * VX_UNIT, x[3] * VY_UNIT],
+        angle: x[4],
+        angular_velocity: x[5] * OMEGA_UNIT,
+    }
+}
+
+/// The surrogate: dynamics P̂, reward r̂ (the shaping reward without the terminal ±100, plus
+/// the zone penalty) and ψ.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LunarLanderModel {
+    /// Gravity (m/s², negative).
+    pub gravity: f64,
+    /// Subtracted per step that ends in the danger zone (App. B.2: 5).
+    pub danger_penalty: f64,
+}
+
+impl Default for LunarLanderModel {
+    fn default() -> Self {
+        Self::new(-10.0, 5.0)
+    }
+}
+
+impl LunarLanderModel {
+    /// A model with the given gravity and zone penalty.
+    pub fn new(gravity: f64, danger_penalty: f64) -> Self {
+        Self { gravity, danger_penalty }
+    }
+
+    /// Main and side engine power of a control, as Gymnasium maps them: main fires for
+    /// u₀ > 0 with power (clip(u₀, 0, 1) + 1)/2; a side engine fires for |u₁| > 0.5 with power
+    /// clip(|u₁|, 0.5, 1).
+    fn powers<R: Real>(u: &[R]) -> (R, R) {
+        let (zero, one, half) = (R::zero(), R::one(), R::splat(0.5));
+        let main = R::select(u[0].gt(zero), (u[0].clamp(zero, one) + one) * half, zero);
+        let side = R::select(u[1].abs().gt(half), u[1].abs().clamp(half, one), zero);
+        (main, side)
+    }
+}
+
+/// Gymnasium's shaping potential (see [`super::shaping`]), branch-free.
+fn shaping<R: Real>(s: &[R]) -> R {
+    let c = R::splat;
+    c(-100.0) * (s[0].square() + s[1].square()).sqrt()
+        - c(100.0) * (s[2].square() + s[3].square()).sqrt()
+        - c(100.0) * s[4].abs()
+        + c(10.0) * s[6]
+        + c(10.0) * s[7]
+}
+
+impl Dynamics for LunarLanderModel {
+    fn layout(&self) -> StateLayout {
+        StateLayout {
+            state_dim: 8,
+            control_dim: 2,
+            tracked: vec![
+                TrackedCoordinate { name: "x_dot", periodic: false },
+                TrackedCoordinate { name: "y_dot", periodic: false },
+            ],
+            has_position: true,
+        }
+    }
+
+    /// Engine impulses (Gymnasium's offsets, dispersion 0) change the centre-of-mass velocity
+    /// by J/m and the spin by (r × J)/I; then one semi-implicit Euler step of 1/FPS as Box2D
+    /// integrates: v += g·dt, centre += v·dt, φ += φ̇·dt.
+    fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]) {
+        let c = R::splat;
+        let (sin, cos) = x[4].sin_cos();
+        let (mut vx, mut vy, mut omega) = (x[2] * c(VX_UNIT), x[3] * c(VY_UNIT), x[5] * c(OMEGA_UNIT));
+        // Centre of mass relative to the body origin, in the world frame.
+        let com = [-sin * c(CENTRE_OF_MASS_Y), cos * c(CENTRE_OF_MASS_Y)];
+        let (m_power, s_power) = Self::powers(u);
+        let mut push = |offset: [R; 2], point: [R; 2], gain: R| {
+            let impulse = [-offset[0] * gain, -offset[1] * gain];
+            let arm = [point[0] - com[0], point[1] - com[1]];
+            vx += impulse[0] * c(1.0 / TOTAL_MASS);
+            vy += impulse[1] * c(1.0 / TOTAL_MASS);
+            omega += (arm[0] * impulse[1] - arm[1] * impulse[0]) * c(1.0 / INERTIA);
+        };
+        // Main engine, below the hull along −tip (tip = (sin φ, cos φ)).
+        let main = [sin * c(MAIN_ENGINE_Y_LOCATION / SCALE), -cos * c(MAIN_ENGINE_Y_LOCATION / SCALE)];
+        push(main, main, c(MAIN_ENGINE_POWER) * m_power);
+        // Side engine: `direction` = sign(u₁); its offset is −lever·(cos φ, sin φ).
+        let direction = R::select(u[1].gt(R::zero()), R::one(), -R::one());
+        let lever = direction * c(SIDE_ENGINE_AWAY / SCALE);
+        let side = [-cos * lever, -sin * lever];
+        let point = [side[0] - sin * c(17.0 / SCALE), side[1] + cos * c(SIDE_ENGINE_HEIGHT / SCALE)];
+        push(side, point, c(SIDE_ENGINE_POWER) * s_power);
+
+        let dt = c(1.0 / FPS);
+        vy += c(self.gravity) * dt;
+        let angle = x[4] + omega * dt;
+        let (sin_next, cos_next) = angle.sin_cos();
+        // The origin follows the centre of mass: Δorigin = v·dt + com(φ) − com(φ').
+        let dx = vx * dt + c(CENTRE_OF_MASS_Y) * (sin_next - sin);
+        let dy = vy * dt + c(CENTRE_OF_MASS_Y) * (cos - cos_next);
+        next[0] = x[0] + dx * c(1.0 / X_UNIT);
+        next[1] = x[1] + dy * c(1.0 / Y_UNIT);
+        next[2] = vx * c(1.0 / VX_UNIT);
+        next[3] = vy * c(1.0 / VY_UNIT);
+        next[4] = angle;
+        next[5] = omega * c(1.0 / OMEGA_UNIT);
+        next[6] = x[6];
+        next[7] = x[7];
+    }
+
+    /// (ẋ, ẏ), the target velocities of the RL action (paper Sec. 5), in observation units.
+    fn tracked<R: Real>(&self, x: &[R], out: &mut [R]) {
+        out[0] = x[2];
+        out[1] = x[3];
+    }
+
+    /// (x, y) in observation units: the pad is at (0, 0) (Eq. 42 and 43 read it).
+    fn position<R: Real>(&self, x: &[R]) -> [R; 2] {
+        [x[0], x[1]]
+    }
+}
+
+impl RewardModel for LunarLanderModel {
+    /// App. B.2's r̂: the shaping difference minus 0.3·main power and 0.03·side power, minus
+    /// the zone penalty when `next` is inside the zone; no terminal ±100.
+    fn reward<R: Real>(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R {
+        let (m_power, s_power) = Self::powers(u);
+        shaping(next)
+            - shaping(x)
+            - m_power * R::splat(0.30)
+            - s_power * R::splat(0.03)
+            - zone_penalty(zone, self.danger_penalty, self.position(next))
+    }
+}
+
+/// ψ: Gymnasium's float32 observation of x, then the zone's (x_D, y_D, w_D, h_D).
+impl StateMap for LunarLanderModel {
+    fn observe(&self, x: &[f64], zone: Option<&DangerZone>) -> Vec<f64> {
+        let mut observation: Vec<f64> = x.iter().map(|&v| f64::from(v as f32)).collect();
+        observation.extend(zone.map(|z| [z.x, z.y, z.width, z.height]).into_iter().flatten());
+        observation
+    }
+
+    /// Leaving the viewport (|x| ≥ 1), the one termination the surrogate can see.
+    fn terminated(&self, x: &[f64]) -> bool {
+        x[0].abs() >= 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rlmpc_core::Lanes;
+
+    use super::*;
+
+    #[test]
+    fn without_engines_the_lander_falls_freely_and_the_legs_are_carried() {
+        let model = LunarLanderModel::default();
+        let x = [0.1, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+        let mut next = [0.0; 8];
+        model.step(&x, &[0.0, 0.0], &mut next);
+        let dv = -10.0 / FPS;
+        assert!((next[3] - dv / VY_UNIT).abs() < 1e-15, "{next:?}");
+        assert!((next[1] - (1.0 + dv / FPS / Y_UNIT)).abs() < 1e-15, "{next:?}");
+        assert_eq!([next[0], next[2], next[4], next[5], next[6], next[7]], [0.1, 0.0, 0.0, 0.0, 1.0, 0.0]);
+        // The reward is the shaping difference alone: no fuel, no zone.
+        let expected = super::super::shaping(&next) - super::super::shaping(&x);
+        assert!((model.reward(&x, &[0.0, 0.0], &next, None) - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn engines_push_up_and_turn_and_cost_fuel() {
+        let model = LunarLanderModel::default();
+        let x = [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let (mut free, mut main, mut right) = ([0.0; 8], [0.0; 8], [0.0; 8]);
+        model.step(&x, &[0.0, 0.0], &mut free);
+        model.step(&x, &[1.0, 0.0], &mut main);
+        model.step(&x, &[0.0, 1.0], &mut right);
+        assert!(main[3] > free[3] && main[2] == 0.0 && main[5] == 0.0, "{main:?}");
+        // u₁ > 0 fires the engine on the hull's left (Gymnasium's `direction` = +1): a push
+        // to the right, and a turn.
+        assert!(right[2] > 0.0 && right[5] != 0.0, "{right:?}");
+        let fuel =
+            |u: [f64; 2], next: &[f64]| model.reward(&x, &u, next, None) - model.reward(&x, &[0.0, 0.0], next, None);
+        assert!((fuel([1.0, 0.0], &main) + 0.30).abs() < 1e-12);
+        assert!((fuel([0.4, 0.0], &main) + 0.30 * 0.7).abs() < 1e-12);
+        assert!((fuel([-1.0, 0.75], &main) + 0.03 * 0.75).abs() < 1e-12);
+        assert_eq!(fuel([-1.0, 0.5], &main), 0.0);
+        let zone = DangerZone { x: 0.0, y: 1.0, width: 0.5, height: 0.5 };
+        let in_zone = model.reward(&x, &[0.0, 0.0], &free, Some(&zone)) - model.reward(&x, &[0.0, 0.0], &free, None);
+        assert!((in_zone + 5.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lanes_agree_with_f64() {
+        let model = LunarLanderModel::default();
+        let states: Vec<[f64; 8]> =
+            (0..16).map(|i| [0.05 * i as f64 - 0.4, 1.0, 0.3, -0.2, 0.1 * i as f64 - 0.8, 0.2, 0.0, 1.0]).collect();
+        let controls: Vec<[f64; 2]> = (0..16).map(|i| [0.15 * i as f64 - 1.0, 1.0 - 0.13 * i as f64]).collect();
+        let column = |k: usize| Lanes::load(&states.iter().map(|s| s[k]).collect::<Vec<_>>());
+        let x: Vec<Lanes> = (0..8).map(column).collect();
+        let u: Vec<Lanes> = (0..2).map(|k| Lanes::load(&controls.iter().map(|c| c[k]).collect::<Vec<_>>())).collect();
+        let mut next = vec![Lanes::splat(0.0); 8];
+        model.step(&x, &u, &mut next);
+        let mut lane_reward = [0.0; 16];
+        model.reward(&x, &u, &next, None).store(&mut lane_reward);
+        for i in 0..16 {
+            let mut expected = [0.0; 8];
+            model.step(&states[i], &controls[i], &mut expected);
+            for k in 0..8 {
+                let mut got = [0.0; 16];
+                next[k].store(&mut got);
+                assert!((got[i] - expected[k]).abs() < 1e-5, "lane {i} component {k}: {} vs {}", got[i], expected[k]);
+            }
+            let reward = model.reward(&states[i], &controls[i], &expected, None);
+            assert!((lane_reward[i] - reward).abs() < 1e-3, "lane {i}: {} vs {reward}", lane_reward[i]);
+        }
+    }
+}

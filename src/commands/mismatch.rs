@@ -1,0 +1,135 @@
+//! `rlmpc mismatch`: how far the surrogate M̂ = (P̂, r̂) is from the real environment — the
+//! α_P and α_r of Assumption 1 made visible. From states a uniform random policy visits, one
+//! real step is compared with one surrogate step (f64 backend) from the same state and
+//! control: |P̂(x, u) − x'| per model-state component and |r̂(x, u, P̂(x, u)) − r| for the
+//! reward.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rand::{Rng, SeedableRng};
+use rlmpc::core::config::Experiment;
+use rlmpc::core::model::SurrogateIn;
+use rlmpc::core::params::PluginSpec;
+use rlmpc::core::registry::EnvKind;
+use rlmpc::core::Environment;
+
+use super::table::table;
+
+/// Arguments of `rlmpc mismatch`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Registry name of the environment, built with its default parameters (`rlmpc list`).
+    #[arg(long, required_unless_present = "config", conflicts_with = "config")]
+    env: Option<String>,
+    /// Experiment file whose `[env]` (name and parameters) is measured.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Transitions to compare.
+    #[arg(long, default_value_t = 10_000)]
+    samples: usize,
+    /// Seed of the episodes and of the random actions.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Also write the table as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// Mean, 95th percentile and maximum of |error| over the samples.
+#[derive(Debug, serde::Serialize)]
+struct ErrorStats {
+    name: String,
+    mean: f64,
+    p95: f64,
+    max: f64,
+}
+
+impl ErrorStats {
+    fn of(name: String, mut errors: Vec<f64>) -> Self {
+        errors.sort_by(f64::total_cmp);
+        let n = errors.len();
+        let mean = errors.iter().sum::<f64>() / n as f64;
+        // Nearest rank: the smallest error that at least 95% of the samples do not exceed.
+        let p95 = errors[((0.95 * n as f64).ceil() as usize).clamp(1, n) - 1];
+        Self { name, mean, p95, max: errors[n - 1] }
+    }
+}
+
+/// The samples' errors: per state component, then the reward's; and how many terminal
+/// steps were left out of the reward (their ±100 is excluded from r̂ by design).
+fn measure(env: &mut dyn Environment, samples: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
+    let model = env.surrogate();
+    let space = env.spec().action_space.clone();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let dim = env.model_state().len();
+    let (mut state_errors, mut reward_errors, mut terminal) = (vec![Vec::with_capacity(samples); dim], Vec::new(), 0);
+    let mut episode = 0;
+    env.reset(Some(seed));
+    let mut predicted = vec![0.0; dim];
+    for _ in 0..samples {
+        let x = env.model_state().to_vec();
+        let u: Vec<f64> = space.low.iter().zip(&space.high).map(|(lo, hi)| rng.gen_range(*lo..=*hi)).collect();
+        let zone = env.danger_zone();
+        let step = env.step(&u);
+        SurrogateIn::<f64>::step(model.as_ref(), &x, &u, &mut predicted);
+        for (errors, (p, real)) in state_errors.iter_mut().zip(predicted.iter().zip(env.model_state())) {
+            errors.push((p - real).abs());
+        }
+        if step.terminated {
+            terminal += 1;
+        } else {
+            let reward = SurrogateIn::<f64>::reward(model.as_ref(), &x, &u, &predicted, zone.as_ref());
+            reward_errors.push((reward - step.reward).abs());
+        }
+        if step.terminated || step.truncated {
+            episode += 1;
+            env.reset(Some(seed.wrapping_add(episode)));
+        }
+    }
+    (state_errors, reward_errors, terminal)
+}
+
+/// Measures and prints the table.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.samples == 0 {
+        anyhow::bail!("--samples must be at least 1");
+    }
+    let mut env = match (&args.env, &args.config) {
+        (_, Some(path)) => {
+            let experiment = Experiment::load(path)?;
+            rlmpc::plugins::load_all(experiment.plugin_paths())?;
+            experiment.build_env()?
+        }
+        (Some(name), None) => {
+            PluginSpec::named(name).build::<EnvKind, _>("--env", "defaults", |reg, p| (reg.build)(p))?
+        }
+        (None, None) => unreachable!("clap requires --env or --config"),
+    };
+    let name = env.spec().name;
+    let (state_errors, reward_errors, terminal) = measure(env.as_mut(), args.samples, args.seed);
+    let mut rows: Vec<ErrorStats> =
+        state_errors.into_iter().enumerate().map(|(i, errors)| ErrorStats::of(format!("x[{i}]"), errors)).collect();
+    if !reward_errors.is_empty() {
+        rows.push(ErrorStats::of("reward".into(), reward_errors));
+    }
+    println!(
+        "one-step surrogate error on `{name}`: {} transitions of a uniform random policy (seed {}), \
+         reward over the {} non-terminal ones",
+        args.samples,
+        args.seed,
+        args.samples - terminal
+    );
+    let cells = rows
+        .iter()
+        .map(|r| vec![r.name.clone(), format!("{:.3e}", r.mean), format!("{:.3e}", r.p95), format!("{:.3e}", r.max)])
+        .collect();
+    println!("{}", table(&["error of", "mean", "p95", "max"], cells));
+    if let Some(path) = &args.json {
+        let json =
+            serde_json::json!({ "env": name, "samples": args.samples, "terminal_steps": terminal, "errors": rows });
+        std::fs::write(path, serde_json::to_string_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
