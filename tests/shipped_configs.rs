@@ -20,10 +20,12 @@ fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The first update of a training config, on a budget of 64 steps.
+/// The first update of a training config, on a budget of 32 steps with K = 32 (a smoke run:
+/// the settings that differ between the files are kept).
 fn first_update(experiment: &mut Experiment) -> UpdateRecord {
-    experiment.config.training.total_steps = 64;
-    experiment.config.training.n_steps = 64;
+    experiment.config.training.total_steps = 32;
+    experiment.config.training.n_steps = 32;
+    experiment.config.mppi.num_samples = 32;
     Trainer::new(experiment).unwrap_or_else(|e| panic!("{}: {e}", experiment.origin)).iterate().unwrap()
 }
 
@@ -46,7 +48,7 @@ fn every_shipped_config_builds_and_every_training_config_updates() {
         }
         let record = first_update(&mut experiment);
         let name = path.display().to_string();
-        assert_eq!(record.env_steps, 64, "{name}");
+        assert_eq!(record.env_steps, 32, "{name}");
         let scheduler = experiment.config.scheduler.as_ref().map(|s| s.name.as_str());
         if scheduler == Some("adaptive") {
             let confidence = record.confidence.unwrap_or_else(|| panic!("{name}: adaptive logs ω and Ω"));

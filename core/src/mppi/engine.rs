@@ -21,8 +21,8 @@ pub(crate) const CHUNK: usize = 16;
 pub(crate) const MAX_DIM: usize = 16;
 /// Largest M.
 pub(crate) const MAX_CANDIDATES: usize = 16;
-/// Largest M × action_dim.
-pub(crate) const MAX_ACTION_VALUES: usize = 64;
+/// Largest M × action_dim (the quadratic cost of Eq. 40 takes 2·(nx + nu) values per candidate).
+pub(crate) const MAX_ACTION_VALUES: usize = 128;
 /// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
 /// more than it saves).
 const PARALLEL_MIN_SAMPLES: usize = 256;
@@ -181,8 +181,15 @@ impl Mppi {
             )));
         }
         let action_dim = actions.len() / m;
-        if actions.len() != action_dim * m || actions.len() > MAX_ACTION_VALUES {
+        if actions.len() != action_dim * m {
             return Err(Error::Invalid(format!("{} action values do not split into {m} candidates", actions.len())));
+        }
+        if actions.len() > MAX_ACTION_VALUES {
+            return Err(Error::Invalid(format!(
+                "{m} candidates × {action_dim} action values = {} exceed MPPI's limit of {MAX_ACTION_VALUES}: \
+                 use fewer candidates (mppi.candidates) or a smaller RL action",
+                actions.len()
+            )));
         }
         if let NoiseInput::Given(given) = noise {
             if given.len() != k * h * nu {
