@@ -120,9 +120,14 @@ pub struct Scene {
 }
 
 // SAFETY: a `Scene` owns its Box2D world and every handle into it; nothing else points into
-// the world, and the contact flags are atomics. Box2D 2.3 keeps no thread-local state, so
-// moving the whole scene to another thread is sound (it is never shared: no `Sync`).
+// the world, and the contact flags are atomics, so moving the whole scene to another thread is
+// sound (it is never shared: no `Sync`). Box2D 2.3's only process-wide state is a set of
+// statistics counters (`b2_gjkCalls`, `b2_toiCalls`, …) that a world step increments without
+// synchronisation; every step therefore holds `STEP_LOCK`, so two worlds never step at once.
 unsafe impl Send for Scene {}
+
+/// Serialises `World::step` across all scenes (see the `Send` impl above).
+static STEP_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Scene {
     /// Gymnasium's `reset` up to the step it ends with: terrain, lander, the initial force
@@ -236,6 +241,8 @@ impl Scene {
 
     /// `world.Step(1/FPS, 6·30, 2·30)`.
     pub fn step(&mut self) {
+        // A panic elsewhere cannot leave Box2D's counters inconsistent in a way that matters.
+        let _guard = STEP_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.world.step((1.0 / FPS) as f32, 6 * 30, 2 * 30);
     }
 
