@@ -1,17 +1,15 @@
 //! The MPPI controller: pytorch-mppi 0.9.1's `command()` step by step (reference README §4),
 //! generalised to M candidate cost parameterisations on one shared set of rollouts.
 
-use std::cell::RefCell;
-
 use rayon::prelude::*;
 
-use super::config::{Backend, MppiConfig, Settings};
+use super::chunk::ChunkTask;
+use super::config::{MppiConfig, Settings};
 use super::rollout::RolloutJob;
-use super::sampling::{chunk_rng, sample_noise, transform};
+use super::sampling::transform;
 use crate::cost::Cost;
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
-use crate::numeric::Lanes;
 use crate::Error;
 
 /// Samples per work unit: one SIMD value of [`Lanes`], and the unit of parallelism and of
@@ -26,12 +24,6 @@ pub(crate) const MAX_ACTION_VALUES: usize = 128;
 /// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
 /// more than it saves).
 const PARALLEL_MIN_SAMPLES: usize = 256;
-
-thread_local! {
-    /// Clamped controls of the chunk being rolled out, `[t][i][lane]`: reused across calls so
-    /// the hot loop does not allocate.
-    static CONTROLS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
-}
 
 /// Where a call's noise comes from.
 #[derive(Clone, Copy, Debug)]
@@ -353,73 +345,5 @@ impl Mppi {
     /// ω under candidate m in the last call.
     pub fn weights(&self, candidate: usize) -> &[f64] {
         &self.weights[candidate * self.s.k..(candidate + 1) * self.s.k]
-    }
-}
-
-/// The per-chunk work of one call: noise, clamp, perturbation cost, rollouts.
-struct ChunkTask<'a, 'j> {
-    s: &'a Settings,
-    shifted: &'a [f64],
-    seed: u64,
-    call: u64,
-    noise: NoiseInput<'a>,
-    job: &'a RolloutJob<'j, dyn SurrogateModel + 'j, dyn Cost + 'j>,
-}
-
-impl ChunkTask<'_, '_> {
-    /// Steps 2–7 for samples `[chunk·CHUNK, chunk·CHUNK + n)`.
-    fn run(&self, chunk: usize, eps: &mut [f64], perturbation: &mut [f64], costs: &mut [f64], finals: &mut [f64]) {
-        let s = self.s;
-        let (h, nu) = (s.h, s.nu);
-        let hn = h * nu;
-        let n = perturbation.len();
-        // Step 2: ε.
-        match self.noise {
-            NoiseInput::Sampled => sample_noise(s, &mut chunk_rng(self.seed, self.call, chunk), eps),
-            NoiseInput::Given(all) => eps.copy_from_slice(&all[chunk * CHUNK * hn..][..n * hn]),
-        }
-        // Steps 3–7, with the clamped controls lane-major in a per-thread buffer.
-        CONTROLS.with_borrow_mut(|controls| {
-            controls.resize(hn * CHUNK, 0.0);
-            // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū. Controls go lane-major for the rollout.
-            for (lane, e) in eps.chunks_exact_mut(hn).enumerate() {
-                for (j, (ej, uj)) in e.iter_mut().zip(self.shifted).enumerate() {
-                    let i = j % nu;
-                    let mut v = uj + *ej;
-                    if let Some(lo) = &s.u_min {
-                        v = if v < lo[i] { lo[i] } else { v };
-                    }
-                    if let Some(hi) = &s.u_max {
-                        v = if v > hi[i] { hi[i] } else { v };
-                    }
-                    *ej = v - uj;
-                    controls[j * CHUNK + lane] = v;
-                }
-            }
-            for j in 0..hn {
-                let last = controls[j * CHUNK + n - 1];
-                controls[j * CHUNK + n..(j + 1) * CHUNK].fill(last);
-            }
-            // Step 7: P_k = λ Σ_t Ū_tᵀ Σ⁻¹ ε̃_{k,t} (|ε̃| with noise_abs_cost).
-            for (p, e) in perturbation.iter_mut().zip(eps.chunks_exact(hn)) {
-                let mut total = 0.0;
-                for (u_t, e_t) in self.shifted.chunks_exact(nu).zip(e.chunks_exact(nu)) {
-                    for (i, u) in u_t.iter().enumerate() {
-                        let a: f64 = e_t
-                            .iter()
-                            .enumerate()
-                            .map(|(j, e)| if s.noise_abs_cost { e.abs() } else { *e } * s.sigma_inverse[j * nu + i])
-                            .sum();
-                        total += u * (s.lambda * a);
-                    }
-                }
-                *p = total;
-            }
-            // Steps 5–6: rollouts and their costs under each candidate.
-            match s.backend {
-                Backend::Lanes => self.job.run::<Lanes>(controls, n, costs, finals),
-                Backend::Scalar => self.job.run::<f64>(controls, n, costs, finals),
-            }
-        });
     }
 }

@@ -1,6 +1,7 @@
 //! MPPI (paper Eq. 2–3), with pytorch-mppi 0.9.1's exact update and the paper's M candidates
 //! that share one noise set and one set of rollouts (DECISIONS §1).
 
+mod chunk;
 mod config;
 mod engine;
 mod linalg;
