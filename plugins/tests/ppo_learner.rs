@@ -250,7 +250,8 @@ fn a_checkpoint_resumes_exactly() {
     let mut fewer_heads = Ppo::new(PpoConfig { value_heads: 3, ..small() }, 3, 2, 0).unwrap();
     let before = fewer_heads.parameters();
     let error = fewer_heads.load(&path).unwrap_err().to_string();
-    assert!(error.contains("\"adam.m.critic.3.0.bias\""), "{error}");
+    assert!(error.contains("`critic.0.weight` is F32 [3, 320], this learner has F32 [3, 192]"), "{error}");
+    assert!(error.contains("`value_heads`"), "{error}");
     assert_eq!(fewer_heads.parameters(), before);
     let mut wider = Ppo::new(small(), 4, 2, 0).unwrap();
     let error = wider.load(&path).unwrap_err().to_string();

@@ -4,7 +4,7 @@
 //! SB3's `PPO.train` logged in float32.
 
 use dfdx::prelude::*;
-use rlmpc_plugins::ppo::{explained_variance, normalize_advantages, ppo_loss, LossTargets, PpoConfig, Vector};
+use rlmpc_plugins::ppo::{explained_variance, normalize_advantages, ppo_loss, LossTargets, Matrix, PpoConfig, Vector};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {
@@ -32,6 +32,12 @@ fn column(v: &Value) -> Vec<f32> {
 fn traced(dev: &Cpu, values: Vec<f32>) -> Vector<rlmpc_plugins::ppo::Taped> {
     let n = values.len();
     dev.tensor_from_vec(values, (n,)).leaky_traced()
+}
+
+/// The value heads' predictions `[D][n]`, one row per head.
+fn traced_heads(dev: &Cpu, heads: Vec<Vec<f32>>) -> Matrix<rlmpc_plugins::ppo::Taped> {
+    let shape = (heads.len(), heads[0].len());
+    dev.tensor_from_vec(heads.concat(), shape).leaky_traced()
 }
 
 fn config(case: &Value) -> PpoConfig {
@@ -69,7 +75,7 @@ fn logged_terms_match_sb3_float32() {
         let (loss, stats) = ppo_loss(
             traced(&dev, column(&case["log_prob"])),
             traced(&dev, column(&case["entropy"])),
-            vec![traced(&dev, column(&case["values"]))],
+            traced_heads(&dev, vec![column(&case["values"])]),
             &targets,
             &config(&case),
         );
@@ -127,13 +133,14 @@ fn value_heads_average_their_losses() {
     let zeros = vec![0.0f32; returns.len()];
     let targets = LossTargets { old_log_prob: &zeros, advantages: &zeros, old_values: &zeros, returns: &returns };
     let loss = |heads: Vec<Vec<f32>>| {
-        let values = heads.into_iter().map(|h| traced(&dev, h)).collect();
+        let values = traced_heads(&dev, heads);
         ppo_loss(traced(&dev, zeros.clone()), traced(&dev, zeros.clone()), values, &targets, &PpoConfig::default()).1
     };
     let predictions = column(&case["values"]);
     let one = loss(vec![predictions.clone()]).value_loss;
     assert!(one > 0.0);
-    assert_eq!(loss(vec![predictions.clone(), predictions.clone()]).value_loss, one);
+    let doubled = loss(vec![predictions.clone(), predictions.clone()]).value_loss;
+    assert!((doubled - one).abs() <= 1e-6 * one, "{doubled} vs {one}");
     let halved = loss(vec![predictions, returns.clone()]).value_loss;
     assert!((halved - one / 2.0).abs() <= 1e-6 * one, "{halved} vs {one}/2");
 }

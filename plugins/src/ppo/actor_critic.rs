@@ -1,11 +1,13 @@
 //! The networks of the learner: SB3's `ActorCriticPolicy` for a Box action space — a diagonal
 //! Gaussian π(a|s) = N(μ(s), diag σ²) with a state-independent log σ — and a separate critic of
-//! D independent value heads (DECISIONS §4) whose mean is V(s).
+//! D independent value heads (DECISIONS §4), packed into one [`ValueEnsemble`], whose mean is V(s).
 
 use dfdx::prelude::*;
 use rand::Rng;
 
-use super::network::{Matrix, Mlp, Param};
+use super::network::{Matrix, Mlp};
+use super::parameter::{Param, Parameter};
+use super::value_ensemble::ValueEnsemble;
 use super::{PpoConfig, Taped, Vector};
 
 /// ½·ln(2π), the Gaussian's normalising term per action dimension.
@@ -17,16 +19,16 @@ pub(crate) struct Evaluation {
     pub(crate) log_prob: Vector<Taped>,
     /// Entropy of π(·|s) per row.
     pub(crate) entropy: Vector<Taped>,
-    /// Each head's V_d(s) per row.
-    pub(crate) values: Vec<Vector<Taped>>,
+    /// Each head's V_d(s), `[D][n]`.
+    pub(crate) values: Matrix<Taped>,
 }
 
 /// Policy mean network, log σ and the value heads.
 pub(crate) struct ActorCritic {
     dev: Cpu,
     actor: Mlp,
-    log_std: Vector,
-    critics: Vec<Mlp>,
+    log_std: Parameter<(usize,)>,
+    critic: ValueEnsemble,
 }
 
 impl ActorCritic {
@@ -39,10 +41,9 @@ impl ActorCritic {
             std::iter::once(observation_dim).chain(hidden.iter().copied()).chain([outputs]).collect::<Vec<_>>()
         };
         let actor = Mlp::new(&dev, &sizes(&config.actor_hidden, action_dim), 0.01, rng);
-        let critics =
-            (0..config.value_heads).map(|_| Mlp::new(&dev, &sizes(&config.critic_hidden, 1), 1.0, rng)).collect();
-        let log_std = dev.tensor_from_vec(vec![config.log_std_init as f32; action_dim], (action_dim,));
-        Self { dev, actor, log_std, critics }
+        let critic = ValueEnsemble::new(&dev, observation_dim, &config.critic_hidden, config.value_heads, rng);
+        let log_std = Parameter::new(&dev, vec![config.log_std_init as f32; action_dim], (action_dim,));
+        Self { dev, actor, log_std, critic }
     }
 
     /// A matrix of `values` with `cols` columns (cols > 0).
@@ -57,13 +58,13 @@ impl ActorCritic {
     }
 
     /// log σ.
-    pub(crate) fn log_std(&self) -> Vec<f32> {
-        self.log_std.as_vec()
+    pub(crate) fn log_std(&self) -> &[f32] {
+        self.log_std.values()
     }
 
-    /// Each head's V_d(s), `[D][n]`, without a tape.
-    pub(crate) fn heads(&self, observations: &[f32], rows: usize) -> Vec<Vec<f32>> {
-        self.critics.iter().map(|critic| critic.infer(observations, rows)).collect()
+    /// Each head's V_d(s), row-major `[n][D]`, without a tape.
+    pub(crate) fn heads(&self, observations: &[f32], rows: usize) -> Vec<f32> {
+        self.critic.infer(observations, rows)
     }
 
     /// log π(a|s), the entropy and the D values for a minibatch, recorded for backpropagation.
@@ -73,30 +74,26 @@ impl ActorCritic {
         let mean = self.actor.forward(observations.retaped::<Taped>());
         let shape = *mean.shape();
         let rows = (shape.0,);
-        let std = self.log_std.retaped::<Taped>().exp().broadcast_like::<_, Axis<0>>(&shape);
+        let log_std = self.log_std.tensor();
+        let std = log_std.retaped::<Taped>().exp().broadcast_like::<_, Axis<0>>(&shape);
         let var = std.square();
-        let log_std = self.log_std.retaped::<Taped>().broadcast_like::<_, Axis<0>>(&shape);
+        let log_std = log_std.retaped::<Taped>().broadcast_like::<_, Axis<0>>(&shape);
         let log_prob = (-(mean - actions.clone()).square() / (var * 2.0) - log_std - HALF_LN_2PI as f32)
             .sum::<(usize,), Axis<1>>();
         let per_row = 0.5 + HALF_LN_2PI;
-        let entropy = (self.log_std.retaped::<Taped>() + per_row as f32).sum::<Rank0, _>().broadcast_like(&rows);
-        let values = self
-            .critics
-            .iter()
-            .map(|critic| critic.forward(observations.retaped::<Taped>()).reshape_like(&rows))
-            .collect();
+        let entropy =
+            (self.log_std.tensor().retaped::<Taped>() + per_row as f32).sum::<Rank0, _>().broadcast_like(&rows);
+        let values = self.critic.forward(observations.retaped::<Taped>());
         Evaluation { log_prob, entropy, values }
     }
 
     /// Every parameter with its checkpoint name, in a fixed order: the policy network
-    /// (`actor.<layer>.weight|bias`), `log_std`, then the heads (`critic.<d>.<layer>.…`).
+    /// (`actor.<layer>.weight|bias`), `log_std`, then the packed heads (`critic.<layer>.…`).
     pub(crate) fn params(&self) -> Vec<(String, &dyn Param)> {
         let mut out = Vec::new();
         self.actor.params("actor", &mut out);
         out.push(("log_std".to_string(), &self.log_std as &dyn Param));
-        for (d, critic) in self.critics.iter().enumerate() {
-            critic.params(&format!("critic.{d}"), &mut out);
-        }
+        self.critic.params("critic", &mut out);
         out
     }
 
@@ -105,9 +102,7 @@ impl ActorCritic {
         let mut out = Vec::new();
         self.actor.params_mut(&mut out);
         out.push(&mut self.log_std as &mut dyn Param);
-        for critic in &mut self.critics {
-            critic.params_mut(&mut out);
-        }
+        self.critic.params_mut(&mut out);
         out
     }
 }

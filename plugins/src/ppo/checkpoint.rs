@@ -1,9 +1,14 @@
-//! Checkpoints of a [`Ppo`] learner as one safetensors file: every parameter under its name
-//! (`actor.0.weight`, …, `log_std`, `critic.<d>.<layer>.weight|bias`; weights `[inputs][outputs]`,
-//! f32), Adam's moments as `adam.m.<name>` and `adam.v.<name>`, and in the metadata Adam's step
-//! count, the position of each random stream and, when observations are normalised, their
-//! running statistics, so that a loaded learner continues exactly as the saved one would have. Settings are not stored: a loaded learner keeps its own
-//! [`PpoConfig`](super::PpoConfig), and only its parameter shapes must match the file's.
+//! Checkpoints of a [`Ppo`] learner as one safetensors file:
+//! - every parameter under its name: `actor.<layer>.weight|bias`, `log_std`, and
+//!   `critic.<layer>.weight|bias` with the D heads packed as `value_ensemble` packs them;
+//!   weights `[inputs][outputs]`, f32;
+//! - Adam's moments as `adam.m.<name>` and `adam.v.<name>`;
+//! - in the metadata, Adam's step count, the position of each random stream and, when
+//!   observations are normalised, their running statistics,
+//!
+//! so that a loaded learner continues exactly as the saved one would have. Settings are not
+//! stored: a loaded learner keeps its own [`PpoConfig`](super::PpoConfig), and only its
+//! parameter shapes must match the file's.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,8 +22,9 @@ use super::learner::Streams;
 use super::observation_normalizer::ObservationNormalizer;
 use super::Ppo;
 
-/// The `format` metadata entry of a checkpoint written by this version.
-const FORMAT: &str = "rlmpc-ppo/1";
+/// The `format` metadata entry of a checkpoint written by this version. Format 1 stored each
+/// value head as its own network (`critic.<d>.<layer>.…`).
+const FORMAT: &str = "rlmpc-ppo/2";
 
 fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("PPO checkpoint {}: {message}", path.display()))
@@ -64,7 +70,7 @@ impl Ppo {
         let params = self.net.params();
         let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
         for (((name, p), m), v) in params.iter().zip(&self.adam.m).zip(&self.adam.v) {
-            tensors.push((name.clone(), p.dims(), bytes(&p.values())));
+            tensors.push((name.clone(), p.dims(), bytes(p.values())));
             tensors.push((format!("adam.m.{name}"), p.dims(), bytes(m)));
             tensors.push((format!("adam.v.{name}"), p.dims(), bytes(v)));
         }
@@ -95,14 +101,26 @@ impl Ppo {
         let metadata = header.metadata().clone().unwrap_or_default();
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
         if entry("format")? != FORMAT {
-            return Err(invalid(path, format!("format `{}`, expected `{FORMAT}`", entry("format")?)));
+            return Err(invalid(
+                path,
+                format!(
+                    "format `{}`, but this version of rlmpc reads `{FORMAT}`: the file was written by another \
+                     version; load it with that version, or train the run again",
+                    entry("format")?
+                ),
+            ));
         }
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
             let view = file.tensor(name).map_err(|e| invalid(path, e))?;
             if view.dtype() != Dtype::F32 || view.shape() != dims {
                 return Err(invalid(
                     path,
-                    format!("`{name}` is {:?} {:?}, this learner has F32 {dims:?}", view.dtype(), view.shape()),
+                    format!(
+                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action \
+                         size, hidden sizes or `value_heads` differ from those of the run that wrote the file",
+                        view.dtype(),
+                        view.shape()
+                    ),
                 ));
             }
             Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())

@@ -72,7 +72,7 @@ impl Ppo {
 
     /// Every parameter tensor by name, row-major (weights are `[inputs][outputs]`).
     pub fn parameters(&self) -> Vec<(String, Vec<f32>)> {
-        self.net.params().into_iter().map(|(name, p)| (name, p.values())).collect()
+        self.net.params().into_iter().map(|(name, p)| (name, p.values().to_vec())).collect()
     }
 
     /// Observations as the networks see them: normalised when configured, as f32.
@@ -86,12 +86,12 @@ impl Ppo {
     /// μ(s) and log σ of π(·|s), widened to f64.
     fn gaussian(&self, observation: &[f64]) -> (Vec<f64>, Vec<f64>) {
         assert_eq!(observation.len(), self.observation_dim, "ppo: observation of the wrong length");
-        let widen = |v: Vec<f32>| v.into_iter().map(f64::from).collect();
-        (widen(self.net.mean(&self.features(observation), 1)), widen(self.net.log_std()))
+        let mean = self.net.mean(&self.features(observation), 1);
+        (mean.into_iter().map(f64::from).collect(), self.net.log_std().iter().map(|&x| f64::from(x)).collect())
     }
 
-    /// The value heads `[D][n]` for `n` observations.
-    fn heads(&self, observations: &[f64]) -> Vec<Vec<f32>> {
+    /// The value heads, row-major `[n][D]`, for `n` observations.
+    fn heads(&self, observations: &[f64]) -> Vec<f32> {
         assert_eq!(observations.len() % self.observation_dim, 0, "ppo: observations of the wrong length");
         self.net.heads(&self.features(observations), observations.len() / self.observation_dim)
     }
@@ -146,8 +146,9 @@ impl HighLevelPolicy for Ppo {
 impl Critic for Ppo {
     fn value(&self, observations: &[f64], out: &mut [f64]) {
         let heads = self.heads(observations);
-        for (i, v) in out.iter_mut().enumerate() {
-            *v = heads.iter().map(|h| f64::from(h[i])).sum::<f64>() / heads.len() as f64;
+        let d = self.config.value_heads;
+        for (v, row) in out.iter_mut().zip(heads.chunks_exact(d)) {
+            *v = row.iter().map(|&h| f64::from(h)).sum::<f64>() / d as f64;
         }
     }
 }
@@ -198,11 +199,8 @@ impl PolicyLearner for Ppo {
     }
 
     fn value_heads(&self, observations: &[f64], out: &mut [f64]) {
-        let heads = self.heads(observations);
-        for (i, row) in out.chunks_mut(heads.len()).enumerate() {
-            for (x, h) in row.iter_mut().zip(&heads) {
-                *x = f64::from(h[i]);
-            }
+        for (x, &h) in out.iter_mut().zip(&self.heads(observations)) {
+            *x = f64::from(h);
         }
     }
 

@@ -3,7 +3,7 @@
 
 use dfdx::prelude::*;
 
-use super::{PpoConfig, Scalar, Taped, Vector};
+use super::{Matrix, PpoConfig, Scalar, Taped, Vector};
 
 /// A minibatch's data that carries no gradient (SB3's `rollout_data`), row-aligned with the
 /// tensors given to [`ppo_loss`].
@@ -61,23 +61,25 @@ pub fn normalize_advantages(advantages: &[f32], normalize: bool) -> Vec<f32> {
 /// L      = L_clip + ent_coef·L_H + vf_coef·L_V
 /// ```
 ///
-/// `log_prob`, `entropy` and the D `values` are the new policy's, recorded on tapes; the
+/// `log_prob`, `entropy` and the `values` `[D][n]` of the D heads are the new policy's, recorded on tapes; the
 /// returned loss carries them for backpropagation. With D = 1 this is SB3's loss exactly; with
 /// D heads each is trained on the same targets and clipped around the old *mean* value, the
 /// value the rollout stored (DECISIONS §4). Scalars of `config` are rounded to f32 where they
 /// meet a tensor, as PyTorch does with Python floats.
 ///
 /// # Panics
-/// If `values` is empty or the lengths disagree.
+/// If there are no heads or the lengths disagree.
 pub fn ppo_loss(
     log_prob: Vector<Taped>,
     entropy: Vector<Taped>,
-    values: Vec<Vector<Taped>>,
+    values: Matrix<Taped>,
     targets: &LossTargets<'_>,
     config: &PpoConfig,
 ) -> (Scalar, LossStats) {
     let n = targets.returns.len();
-    assert!(!values.is_empty(), "ppo_loss: no value heads");
+    let heads = values.shape().0;
+    assert!(heads > 0, "ppo_loss: no value heads");
+    assert_eq!(values.shape().1, n, "ppo_loss: values of a different length");
     for len in [targets.old_log_prob.len(), targets.advantages.len(), targets.old_values.len()] {
         assert_eq!(len, n, "ppo_loss: targets of different lengths");
     }
@@ -94,25 +96,19 @@ pub fn ppo_loss(
     let clipped = ratio.retaped::<Taped>().clamp((1.0 - clip) as f32, (1.0 + clip) as f32) * advantages;
     let policy_loss = -surrogate.minimum(clipped).mean::<Rank0, _>();
 
-    let returns = column(targets.returns);
-    let heads = values.len();
-    let value_loss = values
-        .into_iter()
-        .map(|v| {
-            let predicted = match config.clip_range_vf {
-                None => v,
-                Some(c) => {
-                    let old = column(targets.old_values);
-                    // SB3: old + clamp(v − old, ±c); addition commutes exactly.
-                    (v - old.clone()).clamp(-c as f32, c as f32) + old
-                }
-            };
-            // SB3: mse(returns, predicted); (r − p)² = (p − r)² exactly.
-            (predicted - returns.clone()).square().mean::<Rank0, _>()
-        })
-        .reduce(|sum, head| sum + head)
-        .expect("at least one head")
-        / heads as f32;
+    // Every head has n rows, so the mean over [D][n] is the mean over heads of each head's MSE.
+    let shape = (heads, n);
+    let returns = column(targets.returns).broadcast_like::<_, Axis<0>>(&shape);
+    let predicted = match config.clip_range_vf {
+        None => values,
+        Some(c) => {
+            let old = column(targets.old_values).broadcast_like::<_, Axis<0>>(&shape);
+            // SB3: old + clamp(v − old, ±c); addition commutes exactly.
+            (values - old.clone()).clamp(-c as f32, c as f32) + old
+        }
+    };
+    // SB3: mse(returns, predicted); (r − p)² = (p − r)² exactly.
+    let value_loss = (predicted - returns).square().mean::<Rank0, _>();
     let entropy_loss = -entropy.mean::<Rank0, _>();
 
     let mut stats = LossStats {

@@ -32,13 +32,16 @@
 mod actor_critic;
 mod checkpoint;
 mod config;
+mod inference;
 mod learner;
 mod loss;
 mod minibatch;
 mod network;
 mod observation_normalizer;
 mod optim;
+mod parameter;
 mod registration;
+mod value_ensemble;
 
 pub use config::PpoConfig;
 pub use learner::Ppo;
@@ -51,5 +54,7 @@ use dfdx::prelude::{Cpu, NoneTape, OwnedTape, Tensor};
 pub type Taped = OwnedTape<f32, Cpu>;
 /// A vector of f32 on dfdx's CPU device, with tape `T`.
 pub type Vector<T = NoneTape> = Tensor<(usize,), f32, Cpu, T>;
+/// A matrix `[rows][cols]` of f32 on dfdx's CPU device, with tape `T`.
+pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
 /// A recorded scalar: the loss of a minibatch.
 pub type Scalar = Tensor<(), f32, Cpu, Taped>;

@@ -1,89 +1,87 @@
 //! Tanh multilayer perceptrons on dfdx with runtime sizes, initialised as SB3 initialises
 //! `ActorCriticPolicy` (`ortho_init=True`): orthogonal weights with a per-layer gain, zero biases.
+//! The policy mean is one [`Mlp`]; the value heads are packed together (`value_ensemble`).
 
 use dfdx::prelude::*;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-use super::Vector;
+use super::inference;
+use super::parameter::{Param, Parameter};
+pub(crate) use super::Matrix;
 
-/// A matrix `[rows][cols]` of f32 on the CPU device, with tape `T`.
-pub(crate) type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
-
-/// One parameter tensor seen as a flat f32 array, whatever its rank: what the optimiser, the
-/// gradient clip and checkpoints work on.
-pub(crate) trait Param {
-    /// Its dimensions.
-    fn dims(&self) -> Vec<usize>;
-    /// Its values, row-major.
-    fn values(&self) -> Vec<f32>;
-    /// Its gradient in `grads`, row-major.
-    fn gradient(&self, grads: &Gradients<f32, Cpu>) -> Vec<f32>;
-    /// Overwrites its values.
-    fn assign(&mut self, values: &[f32]);
+/// tanh on a tape, as 2σ(2y) − 1: the same function and gradient, but through expf, several
+/// times faster than the libm `tanhf` dfdx's `tanh` calls per element.
+pub(crate) fn taped_tanh<S: Shape, T: Tape<f32, Cpu>>(y: Tensor<S, f32, Cpu, T>) -> Tensor<S, f32, Cpu, T> {
+    (y * 2.0).sigmoid() * 2.0 - 1.0
 }
 
-impl<S: Shape> Param for Tensor<S, f32, Cpu> {
-    fn dims(&self) -> Vec<usize> {
-        self.shape().concrete().into_iter().collect()
+/// PyTorch's `orthogonal_(weight, gain)` on an `[outputs][inputs]` weight, returned transposed,
+/// `[inputs][outputs]`, as this crate stores weights.
+pub(crate) fn orthogonal_weight(inputs: usize, outputs: usize, gain: f64, rng: &mut impl Rng) -> Vec<f32> {
+    let q = orthogonal(outputs, inputs, rng);
+    let mut weight = vec![0.0f32; inputs * outputs];
+    for o in 0..outputs {
+        for i in 0..inputs {
+            weight[i * outputs + o] = (gain * q[o * inputs + i]) as f32;
+        }
     }
-    fn values(&self) -> Vec<f32> {
-        self.as_vec()
-    }
-    fn gradient(&self, grads: &Gradients<f32, Cpu>) -> Vec<f32> {
-        grads.get(self).as_vec()
-    }
-    fn assign(&mut self, values: &[f32]) {
-        self.copy_from(values);
+    weight
+}
+
+/// SB3's gain for layer `index` of `count`: √2 on hidden layers, `output_gain` on the last.
+pub(crate) fn layer_gain(index: usize, count: usize, output_gain: f64) -> f64 {
+    if index + 1 == count {
+        output_gain
+    } else {
+        std::f64::consts::SQRT_2
     }
 }
 
 /// y = x·W + b, with W stored `[inputs][outputs]` (the transpose of PyTorch's `Linear.weight`).
 pub(crate) struct Dense {
-    pub(crate) weight: Matrix,
-    pub(crate) bias: Vector,
+    pub(crate) weight: Parameter<(usize, usize)>,
+    pub(crate) bias: Parameter<(usize,)>,
 }
 
 impl Dense {
-    /// PyTorch's `orthogonal_(weight, gain)` on the `[outputs][inputs]` weight, zero bias.
-    fn orthogonal(dev: &Cpu, inputs: usize, outputs: usize, gain: f64, rng: &mut impl Rng) -> Self {
-        let q = orthogonal(outputs, inputs, rng);
-        let mut weight = vec![0.0f32; inputs * outputs];
-        for o in 0..outputs {
-            for i in 0..inputs {
-                weight[i * outputs + o] = (gain * q[o * inputs + i]) as f32;
-            }
-        }
+    /// The layer with these weights and zero biases.
+    pub(crate) fn new(dev: &Cpu, inputs: usize, weight: Vec<f32>) -> Self {
+        let outputs = weight.len() / inputs;
         Self {
-            weight: dev.tensor_from_vec(weight, (inputs, outputs)),
-            bias: dev.tensor_from_vec(vec![0.0; outputs], (outputs,)),
+            weight: Parameter::new(dev, weight, (inputs, outputs)),
+            bias: Parameter::new(dev, vec![0.0; outputs], (outputs,)),
         }
     }
 
-    fn forward<T: Tape<f32, Cpu>>(&self, x: Matrix<T>) -> Matrix<T> {
-        let y = x.matmul(self.weight.retaped::<T>());
+    /// Its number of inputs.
+    pub(crate) fn inputs(&self) -> usize {
+        self.weight.values().len() / self.bias.values().len()
+    }
+
+    pub(crate) fn forward<T: Tape<f32, Cpu>>(&self, x: Matrix<T>) -> Matrix<T> {
+        let y = x.matmul(self.weight.tensor().retaped::<T>());
         let shape = *y.shape();
-        y + self.bias.retaped::<T>().broadcast_like::<_, Axis<0>>(&shape)
+        y + self.bias.tensor().retaped::<T>().broadcast_like::<_, Axis<0>>(&shape)
     }
 }
 
 /// Dense layers with tanh between them and a linear output (SB3's `mlp_extractor` branch
-/// followed by its `action_net` or `value_net`).
+/// followed by its `action_net`).
 pub(crate) struct Mlp {
     pub(crate) layers: Vec<Dense>,
 }
 
 impl Mlp {
-    /// Layer sizes `inputs, hidden…, outputs`; gain √2 on hidden layers and `output_gain` on the
-    /// last (SB3: 0.01 for the policy mean, 1 for a value).
+    /// Layer sizes `inputs, hidden…, outputs`; orthogonal weights with SB3's gains (see
+    /// [`layer_gain`]; `output_gain` 0.01 for the policy mean), zero biases.
     pub(crate) fn new(dev: &Cpu, sizes: &[usize], output_gain: f64, rng: &mut impl Rng) -> Self {
-        let last = sizes.len() - 2;
+        let count = sizes.len() - 1;
         let layers = sizes
             .windows(2)
             .enumerate()
             .map(|(i, io)| {
-                let gain = if i == last { output_gain } else { std::f64::consts::SQRT_2 };
-                Dense::orthogonal(dev, io[0], io[1], gain, rng)
+                Dense::new(dev, io[0], orthogonal_weight(io[0], io[1], layer_gain(i, count, output_gain), rng))
             })
             .collect();
         Self { layers }
@@ -97,38 +95,23 @@ impl Mlp {
             if i == last {
                 y
             } else {
-                // tanh y = 2σ(2y) − 1: the same function and gradient, but through expf,
-                // several times faster than the libm tanhf dfdx's tanh calls per element.
-                (y * 2.0).sigmoid() * 2.0 - 1.0
+                taped_tanh(y)
             }
         })
     }
 
     /// The same function as [`Mlp::forward`] on `rows` inputs (row-major), without a tape, in
-    /// plain Rust with a vectorised tanh: what acting and valuing use, where dfdx's per-element
-    /// libm tanh dominated the time.
+    /// plain Rust (see [`inference`]).
     pub(crate) fn infer(&self, inputs: &[f32], rows: usize) -> Vec<f32> {
         let last = self.layers.len() - 1;
-        let mut x = inputs.to_vec();
-        for (k, layer) in self.layers.iter().enumerate() {
-            let (weight, bias) = (layer.weight.as_vec(), layer.bias.as_vec());
-            let outputs = bias.len();
-            let inputs = weight.len() / outputs;
-            let mut y = Vec::with_capacity(rows * outputs);
-            for row in x.chunks_exact(inputs).take(rows) {
-                let start = y.len();
-                y.extend_from_slice(&bias);
-                let out = &mut y[start..];
-                for (&xi, w) in row.iter().zip(weight.chunks_exact(outputs)) {
-                    axpy(xi, w, out);
-                }
-                if k != last {
-                    tanh_in_place(out);
-                }
+        let width = self.layers[0].inputs();
+        inference::in_row_blocks(&inputs[..rows * width], width, |block, rows| {
+            let mut x = block.to_vec();
+            for (k, layer) in self.layers.iter().enumerate() {
+                x = inference::dense(&x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
             }
-            x = y;
-        }
-        x
+            x
+        })
     }
 
     /// Its parameters in layer order, named `<prefix>.<layer>.weight|bias`.
@@ -184,33 +167,6 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// `out += a·x`, eight lanes at a time.
-fn axpy(a: f32, x: &[f32], out: &mut [f32]) {
-    let lanes = wide::f32x8::splat(a);
-    let mut out_chunks = out.chunks_exact_mut(8);
-    let mut x_chunks = x.chunks_exact(8);
-    for (o, xs) in (&mut out_chunks).zip(&mut x_chunks) {
-        let o8 = wide::f32x8::from(<[f32; 8]>::try_from(&*o).expect("chunks of 8"));
-        let x8 = wide::f32x8::from(<[f32; 8]>::try_from(xs).expect("chunks of 8"));
-        o.copy_from_slice(&x8.mul_add(lanes, o8).to_array());
-    }
-    for (o, xs) in out_chunks.into_remainder().iter_mut().zip(x_chunks.remainder()) {
-        *o += a * xs;
-    }
-}
-
-/// tanh of every value, eight lanes at a time.
-fn tanh_in_place(values: &mut [f32]) {
-    let mut chunks = values.chunks_exact_mut(8);
-    for chunk in &mut chunks {
-        let lanes = wide::f32x8::from(<[f32; 8]>::try_from(&*chunk).expect("chunks of 8"));
-        chunk.copy_from_slice(&lanes.tanh().to_array());
-    }
-    for v in chunks.into_remainder() {
-        *v = v.tanh();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,13 +176,15 @@ mod tests {
     fn plain_inference_computes_the_same_function_as_the_dfdx_forward_pass() {
         let dev = Cpu::default();
         let mlp = Mlp::new(&dev, &[9, 64, 64, 3], 1.0, &mut rand_chacha::ChaCha8Rng::seed_from_u64(3));
-        let rows = 37;
-        let inputs: Vec<f32> = (0..rows * 9).map(|i| ((i * 7919 % 101) as f32 - 50.0) / 12.0).collect();
-        let taped_free = mlp.forward(dev.tensor_from_vec(inputs.clone(), (rows, 9))).as_vec();
-        let plain = mlp.infer(&inputs, rows);
-        assert_eq!(plain.len(), taped_free.len());
-        let worst = plain.iter().zip(&taped_free).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-        assert!(worst < 1e-5, "max |infer − forward| = {worst}");
+        // One block of rows, and several run in parallel.
+        for rows in [37, 700] {
+            let inputs: Vec<f32> = (0..rows * 9).map(|i| ((i * 7919 % 101) as f32 - 50.0) / 12.0).collect();
+            let taped_free = mlp.forward(dev.tensor_from_vec(inputs.clone(), (rows, 9))).as_vec();
+            let plain = mlp.infer(&inputs, rows);
+            assert_eq!(plain.len(), taped_free.len());
+            let worst = plain.iter().zip(&taped_free).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+            assert!(worst < 1e-5, "{rows} rows: max |infer − forward| = {worst}");
+        }
     }
 
     #[test]
