@@ -1,5 +1,5 @@
 //! Tape-free forward passes in plain Rust, for acting and valuing: dense layers as one `gemm`
-//! call per block of rows (the kernel dfdx itself uses), tanh eight lanes at a time, and large
+//! call per block of rows (the kernel dfdx itself uses), tanh sixteen lanes at a time, and large
 //! batches split into fixed blocks of rows on rayon's pool. dfdx's own forward pass costs a
 //! tensor allocation per op and a libm `tanhf` per element, which dominated acting and the
 //! valuation of every virtual state.
@@ -24,7 +24,10 @@ pub(crate) fn dense(x: &[f32], x_stride: usize, rows: usize, weight: &[f32], bia
         return Vec::new();
     }
     assert!(x.len() >= (rows - 1) * x_stride + inputs, "dense: {} values cannot hold {rows} rows", x.len());
-    let mut out: Vec<f32> = bias.iter().copied().cycle().take(rows * outputs).collect();
+    let mut out = Vec::with_capacity(rows * outputs);
+    for _ in 0..rows {
+        out.extend_from_slice(bias);
+    }
     // SAFETY: the asserts above keep every read of x (rows × inputs at stride x_stride) and of
     // W (inputs × outputs) in bounds; out holds rows × outputs values written at unit column
     // stride; the three buffers do not overlap (out is freshly allocated).
@@ -70,11 +73,11 @@ pub(crate) fn in_row_blocks(inputs: &[f32], width: usize, f: impl Fn(&[f32], usi
     blocks.concat()
 }
 
-/// tanh of every value, eight lanes at a time.
+/// tanh of every value, sixteen lanes at a time.
 fn tanh_in_place(values: &mut [f32]) {
-    let mut chunks = values.chunks_exact_mut(8);
+    let mut chunks = values.chunks_exact_mut(16);
     for chunk in &mut chunks {
-        let lanes = wide::f32x8::from(<[f32; 8]>::try_from(&*chunk).expect("chunks of 8"));
+        let lanes = wide::f32x16::from(<[f32; 16]>::try_from(&*chunk).expect("chunks of 16"));
         chunk.copy_from_slice(&lanes.tanh().to_array());
     }
     for v in chunks.into_remainder() {

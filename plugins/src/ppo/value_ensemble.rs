@@ -98,14 +98,15 @@ impl ValueEnsemble {
             let first_width = bias.len() / heads;
             let mut out = vec![0.0; rows * heads];
             for d in 0..heads {
-                let mut x = packed[d * first_width..].to_vec();
-                let mut stride = heads * first_width;
+                // Head d's hidden values: its column block of `packed`, then each layer's output.
+                let (mut x, mut stride) = (&packed[d * first_width..], heads * first_width);
+                let mut output = Vec::new();
                 for (l, layer) in self.rest.iter().enumerate() {
                     let (weight, bias) = layer.head(d);
-                    x = inference::dense(&x, stride, rows, weight, bias, l + 1 < self.rest.len());
-                    stride = bias.len();
+                    output = inference::dense(x, stride, rows, weight, bias, l + 1 < self.rest.len());
+                    (x, stride) = (&output, bias.len());
                 }
-                for (r, v) in x.into_iter().enumerate() {
+                for (r, v) in output.into_iter().enumerate() {
                     out[r * heads + d] = v;
                 }
             }
