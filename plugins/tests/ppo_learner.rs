@@ -260,6 +260,32 @@ fn a_checkpoint_resumes_exactly() {
 }
 
 #[test]
+fn a_checkpoint_of_another_format_is_refused_with_the_reason() {
+    let dir = std::env::temp_dir().join(format!("rlmpc-ppo-old-format-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ppo.safetensors");
+    let a = learner(small(), 21);
+    a.save(&path).unwrap();
+
+    // The same tensors under format 1's tag (which stored each value head separately).
+    let buffer = std::fs::read(&path).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&buffer).unwrap();
+    let (_, header) = safetensors::SafeTensors::read_metadata(&buffer).unwrap();
+    let mut metadata = header.metadata().clone().unwrap();
+    metadata.insert("format".into(), "rlmpc-ppo/1".into());
+    let old = safetensors::serialize(file.tensors(), &Some(metadata)).unwrap();
+    std::fs::write(&path, old).unwrap();
+
+    let mut b = learner(small(), 99);
+    let before = b.parameters();
+    let error = b.load(&path).unwrap_err().to_string();
+    assert!(error.contains("format `rlmpc-ppo/1`, but this version of rlmpc reads `rlmpc-ppo/2`"), "{error}");
+    assert!(error.contains("train the run again"), "{error}");
+    assert_eq!(b.parameters(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_settings_are_rejected() {
     let error = |config: PpoConfig| Ppo::new(config, 3, 2, 0).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(error(PpoConfig { batch_size: 0, ..PpoConfig::default() }).contains("batch_size"));
