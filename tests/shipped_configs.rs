@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rlmpc::core::config::Experiment;
 use rlmpc::core::evaluation::Planner;
-use rlmpc::core::trainer::{Trainer, UpdateRecord};
+use rlmpc::core::trainer::{Trainer, UpdatePeriod, UpdateRecord};
 use rlmpc::core::MixingMode;
 
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -48,7 +48,11 @@ fn every_shipped_config_builds_and_every_training_config_updates() {
         }
         let record = first_update(&mut experiment);
         let name = path.display().to_string();
-        assert_eq!(record.env_steps, 32, "{name}");
+        let period = match experiment.config.training.update_every {
+            UpdatePeriod::NSteps => 32,
+            UpdatePeriod::NStepsPerCandidate => 32 / experiment.config.mppi.candidates,
+        };
+        assert_eq!(record.env_steps, period, "{name}");
         let scheduler = experiment.config.scheduler.as_ref().map(|s| s.name.as_str());
         if scheduler == Some("adaptive") {
             let confidence = record.confidence.unwrap_or_else(|| panic!("{name}: adaptive logs ω and Ω"));

@@ -70,6 +70,20 @@ fn hierarchical_training_stores_m_minus_one_virtual_tuples_per_step_and_uses_rho
 }
 
 #[test]
+fn updating_every_n_steps_over_m_collects_a_third_of_the_real_steps_with_m_3() {
+    let text = small(0.3, "hierarchical").replace("n_steps = 128", "n_steps = 128\nupdate_every = \"n_steps / M\"");
+    let experiment = Experiment::parse("small.toml", &text).unwrap();
+    let mut trainer = Trainer::new(&experiment).unwrap();
+    assert_eq!(trainer.update_period(), 42);
+    let (first, second) = (trainer.iterate().unwrap(), trainer.iterate().unwrap());
+    assert_eq!((first.env_steps, second.env_steps), (42, 84));
+    assert_eq!(first.virtual_tuples, 2 * 42, "an update still sees about n_steps tuples in all");
+    // The flat controller has no candidates to divide by.
+    let flat = Experiment::parse("small.toml", &text.replace("\"hierarchical\"", "\"flat\"")).unwrap();
+    assert_eq!(Trainer::new(&flat).unwrap().update_period(), 128);
+}
+
+#[test]
 fn flat_training_acts_on_the_control_without_virtual_data() {
     let experiment = Experiment::parse("small.toml", &small(0.0, "flat")).unwrap();
     let mut trainer = Trainer::new(&experiment).unwrap();

@@ -28,6 +28,19 @@ pub enum Controller {
     Flat,
 }
 
+/// How many real steps the trainer collects between updates (DECISIONS §3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpdatePeriod {
+    /// Every `n_steps` real steps, as standard PPO.
+    #[default]
+    #[serde(rename = "n_steps")]
+    NSteps,
+    /// Every `n_steps / M` real steps (Sec. 4.2): with M − 1 virtual tuples per real step, an
+    /// update still sees about `n_steps` tuples in all. The flat controller has M = 1.
+    #[serde(rename = "n_steps / M")]
+    NStepsPerCandidate,
+}
+
 fn default_total_steps() -> usize {
     1_000_000
 }
@@ -54,6 +67,9 @@ pub struct TrainingConfig {
     /// N_upd: real steps collected between policy updates (Table 3's n_steps).
     #[serde(default = "default_n_steps")]
     pub n_steps: usize,
+    /// `"n_steps"` (default) or `"n_steps / M"`, Sec. 4.2's more frequent updates.
+    #[serde(default)]
+    pub update_every: UpdatePeriod,
     /// γ of the value targets (Table 3).
     #[serde(default = "default_gamma")]
     pub gamma: f64,

@@ -8,9 +8,9 @@
 //! 4. every m ≠ m* becomes a virtual tuple (Eq. 6–7): the surrogate rolls U^(m) from x_t;
 //! 5. MPPI keeps U^(m*) as its warm start.
 //!
-//! Every `n_steps` real steps, the critic values all stored states, D_RL and D_MPPI get their
-//! targets, the scheduler sets ρ (Sec. 4.4), the learner minimises (1 − ρ)L_RL + ρL_MPPI
-//! (Eq. 10), and both buffers are emptied.
+//! Every `n_steps` real steps (or `n_steps / M`, Sec. 4.2), the critic values all stored
+//! states, D_RL and D_MPPI get their targets, the scheduler sets ρ (Sec. 4.4), the learner
+//! minimises (1 − ρ)L_RL + ρL_MPPI (Eq. 10), and both buffers are emptied.
 
 mod checkpoint;
 mod config;
@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 pub use checkpoint::last_learner_file;
-pub use config::{Controller, TrainingConfig, VirtualTarget};
+pub use config::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
 use storage::Storage;
 pub use virtual_rollout::{advantage_at_start, roll_out, VirtualRollout};
 
@@ -177,9 +177,19 @@ impl Trainer {
         self.learner.as_ref()
     }
 
-    /// Collects `n_steps` real steps (fewer at the end of the budget) and updates once.
+    /// Real steps between updates: `n_steps`, or `n_steps / M` (at least 1) with
+    /// `update_every = "n_steps / M"`.
+    pub fn update_period(&self) -> usize {
+        match self.training.update_every {
+            UpdatePeriod::NSteps => self.training.n_steps,
+            UpdatePeriod::NStepsPerCandidate => (self.training.n_steps / self.candidates).max(1),
+        }
+    }
+
+    /// Collects [`update_period`](Self::update_period) real steps (fewer at the end of the
+    /// budget) and updates once.
     pub fn iterate(&mut self) -> Result<UpdateRecord, Error> {
-        let steps = self.training.n_steps.min(self.training.total_steps - self.env_steps).max(1);
+        let steps = self.update_period().min(self.training.total_steps - self.env_steps).max(1);
         for _ in 0..steps {
             match self.training.controller {
                 Controller::Hierarchical => self.hierarchical_step()?,
