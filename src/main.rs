@@ -34,6 +34,8 @@ enum Command {
     Eval(commands::eval::Args),
     /// Compare trained runs: evaluation metrics, steps to reach a return, Welch's t-tests.
     Compare(commands::compare::Args),
+    /// Learning curves over seeds (Fig. 3): mean ± std of the training return and success rate.
+    Curves(commands::curves::Args),
     /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
     Demo(commands::demo::Args),
 }
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Train(args) => commands::train::run(args).map(drop),
         Command::Eval(args) => commands::eval::run(args),
         Command::Compare(args) => commands::compare::run(args),
+        Command::Curves(args) => commands::curves::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {

@@ -104,7 +104,9 @@ fn a_hierarchy_needs_at_least_two_candidates() {
 fn train_writes_a_run_directory_that_eval_reads() {
     let dir = scratch("train-eval");
     let config = dir.join("small.toml");
-    std::fs::write(&config, small(0.3, "hierarchical")).unwrap();
+    // 100-step episodes, so that the log has finished episodes to average.
+    let text = small(0.3, "hierarchical").replace("height = 0.6 } }", "height = 0.6 }, max_episode_steps = 100 }");
+    std::fs::write(&config, text).unwrap();
     let run = dir.join("run");
     let rlmpc = || Command::cargo_bin("rlmpc").unwrap();
     rlmpc().args(["train", "--config"]).arg(&config).arg("--out").arg(&run).assert().success();
@@ -112,6 +114,7 @@ fn train_writes_a_run_directory_that_eval_reads() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("update,env_steps,wall_seconds,mean_return,success_rate,rho"), "{}", lines[0]);
     assert_eq!(lines.len(), 4, "a header and one row per update");
+    assert!(lines[1].starts_with("1,128,") && !lines[1].contains("NaN"), "{}", lines[1]);
     assert!(run.join("learner-000003.safetensors").exists() && run.join("trainer_state.json").exists());
     let again = rlmpc().args(["train", "--config"]).arg(&config).arg("--out").arg(&run).assert().code(2);
     let stderr = String::from_utf8(again.get_output().stderr.clone()).unwrap();
@@ -124,6 +127,14 @@ fn train_writes_a_run_directory_that_eval_reads() {
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("steps to reach") && stdout.contains("Welch"), "{stdout}");
     assert!(stdout.contains("| 0.000 ") || stdout.contains("no variance"), "{stdout}");
+    // The same run twice is one curve of two seeds that agree.
+    let svg = dir.join("curves.svg");
+    let mut curves = rlmpc();
+    curves.args(["curves", "--every", "128", "--svg"]).arg(&svg).arg("--runs").arg(&run).arg(&run);
+    let stdout = String::from_utf8(curves.assert().success().get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains(" 128 |") && stdout.contains(" 384 |") && stdout.contains("| run "), "{stdout}");
+    assert!(stdout.contains(" ± 0.0") && !stdout.contains(" - |"), "every mark has a value: {stdout}");
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
     let missing = rlmpc().args(["compare", "--runs"]).arg(&run).arg(dir.join("nowhere")).assert().code(2);
     let stderr = String::from_utf8(missing.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("progress.csv"), "{stderr}");

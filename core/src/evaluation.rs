@@ -70,12 +70,19 @@ pub fn summarize(results: &[EpisodeResult]) -> Vec<MetricSummary> {
         .into_iter()
         .map(|name| {
             let values: Vec<f64> = results.iter().filter_map(|r| r.metric(name)).collect();
-            let n = values.len().max(1) as f64;
-            let mean = values.iter().sum::<f64>() / n;
-            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-            MetricSummary { name, mean, std: var.sqrt() }
+            let (mean, std) = mean_and_std(&values);
+            MetricSummary { name, mean, std }
         })
         .collect()
+}
+
+/// Mean and population standard deviation (ddof = 0, as the paper's tables report them); 0
+/// and 0 for no values.
+pub fn mean_and_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, var.sqrt())
 }
 
 /// The low level of the hierarchy: MPPI with its model and cost.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use rlmpc::core::welch::welch_t_test;
 
+use super::progress::read_column;
 use super::table::table;
 
 /// Arguments of `rlmpc compare`.
@@ -35,25 +36,8 @@ struct Run {
     summary: Vec<(String, f64, f64)>,
 }
 
-fn read_curve(dir: &Path) -> anyhow::Result<Vec<(u64, f64)>> {
-    let path = dir.join("progress.csv");
-    let mut reader = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
-    let headers = reader.headers()?.clone();
-    let column = |name: &str| {
-        headers.iter().position(|h| h == name).with_context(|| format!("{} has no `{name}` column", path.display()))
-    };
-    let (steps, ret) = (column("env_steps")?, column("mean_return")?);
-    reader
-        .records()
-        .map(|row| {
-            let row = row?;
-            Ok((row[steps].parse()?, row[ret].parse()?))
-        })
-        .collect()
-}
-
 fn read_run(dir: &Path, metric: &str) -> anyhow::Result<Run> {
-    let curve = read_curve(dir)?;
+    let curve = read_column(dir, "mean_return")?;
     let path = dir.join("eval.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading {} (run `rlmpc eval --run {}` first)", path.display(), dir.display()))?;

@@ -2,12 +2,14 @@
 
 pub mod bench;
 pub mod compare;
+pub mod curves;
 pub mod demo;
 mod episodes;
 pub mod eval;
 pub mod list;
 pub mod mismatch;
 pub mod mppi;
+mod progress;
 pub mod render;
 pub mod rollout;
 mod table;

@@ -49,9 +49,9 @@ pub struct UpdateRecord {
     pub update: usize,
     /// Real environment steps so far.
     pub env_steps: usize,
-    /// Mean return of the last (up to) 100 finished episodes.
+    /// Mean return of the last (up to) 100 finished episodes; NaN before the first ends.
     pub mean_return: f64,
-    /// Success rate over the same episodes.
+    /// Success rate over the same episodes; NaN before the first ends.
     pub success_rate: f64,
     /// ρ used by this update.
     pub rho: f64,
@@ -299,7 +299,8 @@ impl Trainer {
         let report = self.learner.update(&real, &virtual_, Mixing { rho, mode: self.training.mixing });
         self.storage.clear();
         self.updates += 1;
-        let finished = self.recent.len().max(1) as f64;
+        // NaN until an episode has finished (SB3 logs no `ep_rew_mean` then).
+        let finished = self.recent.len() as f64;
         Ok(UpdateRecord {
             update: self.updates,
             env_steps: self.env_steps,

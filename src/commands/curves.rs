@@ -1,0 +1,198 @@
+//! `rlmpc curves`: learning curves over seeds (paper Fig. 3). Runs are grouped by directory
+//! name with a trailing `-seed<N>` removed (what `rlmpc train` names them by default), and each
+//! group's running mean return and success rate are reported as mean ± std over its seeds at
+//! regular step marks, optionally drawn as an SVG with a ±std band per group.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use plotters::prelude::*;
+use rlmpc::core::evaluation::mean_and_std;
+
+use super::progress::read_column;
+use super::table::table;
+
+/// Arguments of `rlmpc curves`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Run directories written by `rlmpc train`, e.g. `runs/*-seed*`; runs whose names differ
+    /// only in a trailing `-seed<N>` form one curve.
+    #[arg(long, num_args = 1.., required = true)]
+    runs: Vec<PathBuf>,
+    /// Environment steps between the marks of the tables.
+    #[arg(long, default_value_t = 100_000)]
+    every: u64,
+    /// Also draw the mean return curves (mean ± std over seeds) into this SVG file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+}
+
+/// One training run's curves: (env steps, value) per update.
+struct Run {
+    mean_return: Vec<(u64, f64)>,
+    success_rate: Vec<(u64, f64)>,
+}
+
+/// The curve's name: the directory name without a trailing `-seed<digits>`.
+fn group_name(dir: &Path) -> String {
+    let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    match name.rsplit_once("-seed") {
+        Some((stem, seed)) if !stem.is_empty() && !seed.is_empty() && seed.bytes().all(|b| b.is_ascii_digit()) => {
+            stem.to_string()
+        }
+        _ => name,
+    }
+}
+
+/// The curve's value at `step`: that of the last update at or before it (the curve is a step
+/// function between updates); `None` before the first update and after the last.
+fn value_at(curve: &[(u64, f64)], step: u64) -> Option<f64> {
+    if curve.last().is_none_or(|(last, _)| step > *last) {
+        return None;
+    }
+    curve.iter().take_while(|(s, _)| *s <= step).last().map(|(_, v)| *v)
+}
+
+/// Mean ± std over `runs` of `curve(run)` at `step`, when every run has reached it.
+fn across_seeds(runs: &[Run], step: u64, curve: fn(&Run) -> &[(u64, f64)]) -> Option<(f64, f64)> {
+    let values: Option<Vec<f64>> = runs.iter().map(|run| value_at(curve(run), step)).collect();
+    values.map(|v| mean_and_std(&v))
+}
+
+/// The last step every run of the group reached.
+fn common_length(runs: &[Run]) -> u64 {
+    runs.iter().map(|r| r.mean_return.last().map_or(0, |c| c.0)).min().unwrap_or(0)
+}
+
+/// Prints the two tables and draws the SVG.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.every == 0 {
+        bail!("--every must be at least 1");
+    }
+    let mut groups: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+    for dir in &args.runs {
+        let run =
+            Run { mean_return: read_column(dir, "mean_return")?, success_rate: read_column(dir, "success_rate")? };
+        if run.mean_return.is_empty() {
+            bail!("{} has no updates in progress.csv", dir.display());
+        }
+        groups.entry(group_name(dir)).or_default().push(run);
+    }
+    let last = groups.values().map(|runs| common_length(runs)).max().unwrap_or(0);
+    let marks: Vec<u64> = (1..=last / args.every).map(|i| i * args.every).collect();
+    let mut header = vec!["curve".to_string(), "seeds".to_string()];
+    header.extend(marks.iter().map(|m| if m % 1000 == 0 { format!("{}k", m / 1000) } else { m.to_string() }));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    for (title, curve, digits) in [
+        ("mean return of the last 100 training episodes", (|r: &Run| &r.mean_return[..]) as fn(&Run) -> &_, 1),
+        ("success rate of the last 100 training episodes", |r: &Run| &r.success_rate[..], 2),
+    ] {
+        let rows = groups
+            .iter()
+            .map(|(name, runs)| {
+                let mut row = vec![name.clone(), runs.len().to_string()];
+                row.extend(marks.iter().map(|&m| {
+                    across_seeds(runs, m, curve)
+                        .map_or("-".into(), |(mean, std)| format!("{mean:.digits$} ± {std:.digits$}"))
+                }));
+                row
+            })
+            .collect();
+        println!("{title}, mean ± std over seeds, at env steps\n{}\n", table(&header, rows));
+    }
+    if let Some(path) = &args.svg {
+        draw(path, &groups).with_context(|| format!("drawing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// (env steps, mean, std) points of one group's curve.
+type Series = Vec<(u64, f64, f64)>;
+
+/// Mean return against env steps, one line and ±std band per group, on 200 points.
+fn draw(path: &Path, groups: &BTreeMap<String, Vec<Run>>) -> anyhow::Result<()> {
+    let last = groups.values().map(|runs| common_length(runs)).max().unwrap_or(1).max(1);
+    let points: Vec<u64> = (1..=200).map(|i| last * i / 200).collect();
+    let curves: Vec<(&String, Series)> = groups
+        .iter()
+        .map(|(name, runs)| {
+            let series = points
+                .iter()
+                .filter_map(|&s| across_seeds(runs, s, |r| &r.mean_return).map(|(m, sd)| (s, m, sd)))
+                .collect();
+            (name, series)
+        })
+        .collect();
+    let (low, high) = curves
+        .iter()
+        .flat_map(|(_, c)| c.iter())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |acc, p| (acc.0.min(p.1 - p.2), acc.1.max(p.1 + p.2)));
+    if !low.is_finite() {
+        bail!("no curve has a point to draw");
+    }
+    let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("mean return (last 100 episodes), mean ± std over seeds", ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..last as f64, low..high.max(low + 1.0))?;
+    chart
+        .configure_mesh()
+        .x_desc("environment steps")
+        .y_desc("return")
+        .x_label_formatter(&|x| format!("{}k", (x / 1000.0).round()))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()?;
+    for (i, (name, series)) in curves.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let band: Vec<(f64, f64)> = series
+            .iter()
+            .map(|&(s, m, sd)| (s as f64, m + sd))
+            .chain(series.iter().rev().map(|&(s, m, sd)| (s as f64, m - sd)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))?;
+        chart
+            .draw_series(LineSeries::new(series.iter().map(|&(s, m, _)| (s as f64, m)), color.stroke_width(2)))?
+            .label(name.as_str())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
+    }
+    chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw()?;
+    root.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_grouped_by_name_without_the_seed_suffix() {
+        assert_eq!(group_name(Path::new("runs/ppo_mppi_rho0.3-seed12")), "ppo_mppi_rho0.3");
+        assert_eq!(group_name(Path::new("ppo-seed")), "ppo-seed");
+        assert_eq!(group_name(Path::new("a-seedling")), "a-seedling");
+        assert_eq!(group_name(Path::new("flat")), "flat");
+    }
+
+    #[test]
+    fn a_curve_holds_its_last_value_until_the_next_update() {
+        let curve = [(2048, -500.0), (4096, -120.0)];
+        assert_eq!(value_at(&curve, 1000), None);
+        assert_eq!(value_at(&curve, 2048), Some(-500.0));
+        assert_eq!(value_at(&curve, 4095), Some(-500.0));
+        assert_eq!(value_at(&curve, 4096), Some(-120.0));
+        assert_eq!(value_at(&curve, 4097), None, "the run ended");
+    }
+
+    #[test]
+    fn seeds_are_averaged_only_where_every_run_has_a_value() {
+        let run = |points: Vec<(u64, f64)>| Run { success_rate: points.clone(), mean_return: points };
+        let runs = [run(vec![(100, 1.0), (200, 3.0)]), run(vec![(150, 5.0)])];
+        assert_eq!(across_seeds(&runs, 120, |r| &r.mean_return), None);
+        assert_eq!(across_seeds(&runs, 200, |r| &r.mean_return), Some((4.0, 1.0)));
+        assert_eq!(common_length(&runs), 150);
+    }
+}
