@@ -133,7 +133,9 @@ fn train_writes_a_run_directory_that_eval_reads() {
     curves.args(["curves", "--every", "128", "--svg"]).arg(&svg).arg("--runs").arg(&run).arg(&run);
     let stdout = String::from_utf8(curves.assert().success().get_output().stdout.clone()).unwrap();
     assert!(stdout.contains(" 128 |") && stdout.contains(" 384 |") && stdout.contains("| run "), "{stdout}");
-    assert!(stdout.contains(" ± 0.0") && !stdout.contains(" - |"), "every mark has a value: {stdout}");
+    let (curves, evaluation) = stdout.split_once("evaluation: ").expect("the run was evaluated");
+    assert!(curves.contains(" ± 0.0") && !curves.contains(" - |"), "every mark has a value: {stdout}");
+    assert!(evaluation.contains("per-seed `return`") && evaluation.contains(" ± 0.00 |"), "{stdout}");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
     let missing = rlmpc().args(["compare", "--runs"]).arg(&run).arg(dir.join("nowhere")).assert().code(2);
     let stderr = String::from_utf8(missing.get_output().stderr.clone()).unwrap();

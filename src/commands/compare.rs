@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use rlmpc::core::welch::welch_t_test;
 
-use super::progress::read_column;
+use super::run_files::{episode_values, read_column, read_eval, summary};
 use super::table::table;
 
 /// Arguments of `rlmpc compare`.
@@ -38,31 +38,15 @@ struct Run {
 
 fn read_run(dir: &Path, metric: &str) -> anyhow::Result<Run> {
     let curve = read_column(dir, "mean_return")?;
-    let path = dir.join("eval.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (run `rlmpc eval --run {}` first)", path.display(), dir.display()))?;
-    let eval: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let value_of = |episode: &serde_json::Value| -> Option<f64> {
-        let key = if metric == "return" { "episode_return" } else { metric };
-        match episode.get(key) {
-            Some(serde_json::Value::Bool(b)) => Some(f64::from(u8::from(*b))),
-            Some(v) => v.as_f64(),
-            // Domain metrics are [name, value] pairs.
-            None => episode["domain"].as_array()?.iter().find(|p| p[0] == metric).and_then(|p| p[1].as_f64()),
-        }
-    };
-    let episodes: Option<Vec<f64>> = eval["episodes"].as_array().map(|e| e.iter().filter_map(value_of).collect());
-    let episodes = episodes.filter(|e| !e.is_empty()).with_context(|| {
-        format!("{} has no episodes with metric `{metric}` (try success, steps, return)", path.display())
-    })?;
-    let summary = eval["summary"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|m| Some((m["name"].as_str()?.to_string(), m["mean"].as_f64()?, m["std"].as_f64()?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let eval = read_eval(dir)?;
+    let episodes = episode_values(&eval, metric);
+    if episodes.is_empty() {
+        bail!(
+            "{} has no episodes with metric `{metric}` (try success, steps, return)",
+            dir.join("eval.json").display()
+        );
+    }
+    let summary = summary(&eval);
     let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     Ok(Run { name, curve, episodes, summary })
 }

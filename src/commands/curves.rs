@@ -1,16 +1,19 @@
 //! `rlmpc curves`: learning curves over seeds (paper Fig. 3). Runs are grouped by directory
 //! name with a trailing `-seed<N>` removed (what `rlmpc train` names them by default), and each
 //! group's running mean return and success rate are reported as mean ± std over its seeds at
-//! regular step marks, optionally drawn as an SVG with a ±std band per group.
+//! regular step marks, optionally drawn as an SVG with a ±std band per group. When every run
+//! has an `eval.json`, the evaluation metrics follow as mean ± std over seeds of each seed's
+//! mean, with Welch's t-test of the per-seed means against the first group (Table 6 over
+//! seeds rather than episodes).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
 use rlmpc::core::evaluation::mean_and_std;
+use rlmpc::core::welch::welch_t_test;
 
-use super::progress::read_column;
+use super::run_files::{read_column, read_eval, summary};
 use super::table::table;
 
 /// Arguments of `rlmpc curves`.
@@ -26,12 +29,17 @@ pub struct Args {
     /// Also draw the mean return curves (mean ± std over seeds) into this SVG file.
     #[arg(long)]
     svg: Option<PathBuf>,
+    /// Evaluation metric whose per-seed means the t-tests compare.
+    #[arg(long, default_value = "return")]
+    metric: String,
 }
 
-/// One training run's curves: (env steps, value) per update.
+/// One training run's curves, (env steps, value) per update, and its evaluation summary.
 struct Run {
     mean_return: Vec<(u64, f64)>,
     success_rate: Vec<(u64, f64)>,
+    /// (metric, mean over episodes) from `eval.json`, when the run was evaluated.
+    evaluation: Option<Vec<(String, f64)>>,
 }
 
 /// The curve's name: the directory name without a trailing `-seed<digits>`.
@@ -70,16 +78,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.every == 0 {
         bail!("--every must be at least 1");
     }
-    let mut groups: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+    // Groups in the order their first run was named.
+    let mut groups: Vec<(String, Vec<Run>)> = Vec::new();
     for dir in &args.runs {
-        let run =
-            Run { mean_return: read_column(dir, "mean_return")?, success_rate: read_column(dir, "success_rate")? };
+        let evaluation = dir
+            .join("eval.json")
+            .exists()
+            .then(|| {
+                read_eval(dir).map(|eval| summary(&eval).into_iter().map(|(name, mean, _)| (name, mean)).collect())
+            })
+            .transpose()?;
+        let run = Run {
+            mean_return: read_column(dir, "mean_return")?,
+            success_rate: read_column(dir, "success_rate")?,
+            evaluation,
+        };
         if run.mean_return.is_empty() {
             bail!("{} has no updates in progress.csv", dir.display());
         }
-        groups.entry(group_name(dir)).or_default().push(run);
+        let name = group_name(dir);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, runs)) => runs.push(run),
+            None => groups.push((name, vec![run])),
+        }
     }
-    let last = groups.values().map(|runs| common_length(runs)).max().unwrap_or(0);
+    let last = groups.iter().map(|(_, runs)| common_length(runs)).max().unwrap_or(0);
     let marks: Vec<u64> = (1..=last / args.every).map(|i| i * args.every).collect();
     let mut header = vec!["curve".to_string(), "seeds".to_string()];
     header.extend(marks.iter().map(|m| if m % 1000 == 0 { format!("{}k", m / 1000) } else { m.to_string() }));
@@ -101,6 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .collect();
         println!("{title}, mean ± std over seeds, at env steps\n{}\n", table(&header, rows));
     }
+    evaluation(&groups, &args.metric);
     if let Some(path) = &args.svg {
         draw(path, &groups).with_context(|| format!("drawing {}", path.display()))?;
         println!("wrote {}", path.display());
@@ -108,12 +132,54 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Each seed's evaluation mean, per group: mean ± std over seeds, and Welch's t-test of
+/// `metric`'s per-seed means against the first group. Skipped unless every run was evaluated.
+fn evaluation(groups: &[(String, Vec<Run>)], metric: &str) {
+    let Some(evaluated) = groups
+        .iter()
+        .map(|(name, runs)| runs.iter().map(|r| r.evaluation.as_ref()).collect::<Option<Vec<_>>>().map(|e| (name, e)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let metrics: Vec<&String> = evaluated[0].1[0].iter().map(|(name, _)| name).collect();
+    let per_seed = |evaluations: &[&Vec<(String, f64)>], metric: &str| -> Vec<f64> {
+        evaluations.iter().filter_map(|e| e.iter().find(|(n, _)| n == metric).map(|(_, v)| *v)).collect()
+    };
+    let mut header = vec!["curve", "seeds"];
+    header.extend(metrics.iter().map(|m| m.as_str()));
+    header.extend(["t", "p"]);
+    let baseline = per_seed(&evaluated[0].1, metric);
+    let rows = evaluated
+        .iter()
+        .enumerate()
+        .map(|(i, (name, evaluations))| {
+            let mut row = vec![name.to_string(), evaluations.len().to_string()];
+            row.extend(metrics.iter().map(|m| {
+                let (mean, std) = mean_and_std(&per_seed(evaluations, m));
+                format!("{mean:.2} ± {std:.2}")
+            }));
+            match welch_t_test(&per_seed(evaluations, metric), &baseline) {
+                Some(w) if i > 0 => row.extend([format!("{:.2}", w.t), format!("{:.2e}", w.p)]),
+                _ => row.extend(["-".to_string(), "-".to_string()]),
+            }
+            row
+        })
+        .collect();
+    println!(
+        "evaluation: mean ± std over seeds of each seed's mean; Welch's t-test of the per-seed `{metric}` \
+         against {}\n{}\n",
+        evaluated[0].0,
+        table(&header, rows)
+    );
+}
+
 /// (env steps, mean, std) points of one group's curve.
 type Series = Vec<(u64, f64, f64)>;
 
 /// Mean return against env steps, one line and ±std band per group, on 200 points.
-fn draw(path: &Path, groups: &BTreeMap<String, Vec<Run>>) -> anyhow::Result<()> {
-    let last = groups.values().map(|runs| common_length(runs)).max().unwrap_or(1).max(1);
+fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
+    let last = groups.iter().map(|(_, runs)| common_length(runs)).max().unwrap_or(1).max(1);
     let points: Vec<u64> = (1..=200).map(|i| last * i / 200).collect();
     let curves: Vec<(&String, Series)> = groups
         .iter()
@@ -189,7 +255,7 @@ mod tests {
 
     #[test]
     fn seeds_are_averaged_only_where_every_run_has_a_value() {
-        let run = |points: Vec<(u64, f64)>| Run { success_rate: points.clone(), mean_return: points };
+        let run = |points: Vec<(u64, f64)>| Run { success_rate: points.clone(), mean_return: points, evaluation: None };
         let runs = [run(vec![(100, 1.0), (200, 3.0)]), run(vec![(150, 5.0)])];
         assert_eq!(across_seeds(&runs, 120, |r| &r.mean_return), None);
         assert_eq!(across_seeds(&runs, 200, |r| &r.mean_return), Some((4.0, 1.0)));
