@@ -258,7 +258,8 @@ mod tests {
         let run = |points: Vec<(u64, f64)>| Run { success_rate: points.clone(), mean_return: points, evaluation: None };
         let runs = [run(vec![(100, 1.0), (200, 3.0)]), run(vec![(150, 5.0)])];
         assert_eq!(across_seeds(&runs, 120, |r| &r.mean_return), None);
-        assert_eq!(across_seeds(&runs, 200, |r| &r.mean_return), Some((4.0, 1.0)));
+        assert_eq!(across_seeds(&runs, 150, |r| &r.mean_return), Some((3.0, 2.0)));
+        assert_eq!(across_seeds(&runs, 200, |r| &r.mean_return), None, "the second run ended at 150");
         assert_eq!(common_length(&runs), 150);
     }
 }
