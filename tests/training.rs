@@ -137,6 +137,13 @@ fn train_writes_a_run_directory_that_eval_reads() {
     assert!(curves.contains(" ± 0.0") && !curves.contains(" - |"), "every mark has a value: {stdout}");
     assert!(evaluation.contains("per-seed `return`") && evaluation.contains(" ± 0.00 |"), "{stdout}");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));
+    // On the states the trained controller visits, Acrobot's surrogate (the env's own model) is exact.
+    let out = rlmpc().args(["mismatch", "--samples", "300", "--run"]).arg(&run).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("300 transitions of the trained controller"), "{stdout}");
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("| x[") || l.starts_with("| reward")).collect();
+    assert_eq!(rows.len(), 5, "four state components and the reward: {stdout}");
+    assert!(rows.iter().all(|row| row.trim_end().ends_with("| 0.000e0 |")), "{stdout}");
     let missing = rlmpc().args(["compare", "--runs"]).arg(&run).arg(dir.join("nowhere")).assert().code(2);
     let stderr = String::from_utf8(missing.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("progress.csv"), "{stderr}");

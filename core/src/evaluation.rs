@@ -155,6 +155,30 @@ pub fn run_episode(
     run_episode_observed(env, planner, policy, seed, &mut |_| {})
 }
 
+/// The control applied in `env`'s current state: the policy's deterministic action (its mean)
+/// for `observation`, passed through MPPI when there is a planner (the first control of the
+/// optimised sequence, which then becomes the warm start), or applied as it is by a flat
+/// policy. `action` is scratch space of the policy's action size.
+pub fn choose_control(
+    env: &dyn Environment,
+    planner: Option<&mut Planner>,
+    policy: &mut dyn HighLevelPolicy,
+    observation: &[f64],
+    action: &mut [f64],
+) -> Result<Vec<f64>, Error> {
+    policy.propose(observation, 1, true, action);
+    match planner {
+        Some(planner) => {
+            let zone = env.danger_zone();
+            let state = env.model_state().to_vec();
+            planner.optimize(&state, action, zone.as_ref(), policy.critic())?;
+            planner.mppi.commit(0);
+            Ok(planner.mppi.action(0).to_vec())
+        }
+        None => Ok(action.to_vec()),
+    }
+}
+
 /// [`run_episode`], calling `observe` with the environment after the reset and after every
 /// step (e.g. to record its model states for a picture).
 pub fn run_episode_observed(
@@ -174,17 +198,8 @@ pub fn run_episode_observed(
     let mut result =
         EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0, domain: Vec::new() };
     loop {
-        policy.propose(&observation, 1, true, &mut action);
-        let transition = match planner.as_deref_mut() {
-            Some(planner) => {
-                let zone = env.danger_zone();
-                let state = env.model_state().to_vec();
-                planner.optimize(&state, &action, zone.as_ref(), policy.critic())?;
-                planner.mppi.commit(0);
-                env.step(planner.mppi.action(0))
-            }
-            None => env.step(&action),
-        };
+        let control = choose_control(&*env, planner.as_deref_mut(), policy, &observation, &mut action)?;
+        let transition = env.step(&control);
         observe(&*env);
         result.steps += 1;
         check_transition(name, result.steps, &transition)?;

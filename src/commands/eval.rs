@@ -8,6 +8,7 @@ use rlmpc::core::evaluation::{summarize, EpisodeResult, Planner};
 use rlmpc::core::registry::LearnerShape;
 use rlmpc::core::run_dir::{write_atomically, RunDir};
 use rlmpc::core::trainer::Controller;
+use rlmpc::core::{Environment, PolicyLearner};
 
 use super::episodes::{print_results, run_episodes};
 
@@ -26,31 +27,50 @@ pub struct Args {
     pub seed: Option<u64>,
 }
 
+/// A trained run, ready to act: its experiment (one candidate, as evaluation acts), the
+/// environment, the learner restored from the last checkpoint, and the planner of a
+/// hierarchical run.
+pub struct TrainedRun {
+    pub run: RunDir,
+    pub experiment: Experiment,
+    pub env: Box<dyn Environment>,
+    pub learner: Box<dyn PolicyLearner>,
+    pub planner: Option<Planner>,
+}
+
+impl TrainedRun {
+    /// Loads the run in `run_path`.
+    pub fn load(run_path: &Path) -> anyhow::Result<Self> {
+        let run = RunDir::open(run_path)?;
+        let mut experiment = Experiment::load(&run.config_path())?;
+        // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
+        experiment.config.mppi.candidates = 1;
+        rlmpc::plugins::load_all(experiment.plugin_paths())?;
+        let config = &experiment.config;
+        let env = experiment.build_env()?;
+        let hierarchical = config.training.controller == Controller::Hierarchical;
+        let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
+        let observation_dim = env.spec().observation_space.dim();
+        let mut learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
+        learner.load(&run.learner_path()?)?;
+        let planner = match hierarchical {
+            true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
+            false => None,
+        };
+        Ok(Self { run, experiment, env, learner, planner })
+    }
+}
+
 /// Runs `episodes` evaluation episodes of a trained run from `seed` (default: the run's seed),
 /// writes `eval.json` into the run directory, and returns the results and the seed used.
 pub fn evaluate(run_path: &Path, episodes: usize, seed: Option<u64>) -> anyhow::Result<(Vec<EpisodeResult>, u64)> {
-    let run = RunDir::open(run_path)?;
-    let mut experiment = Experiment::load(&run.config_path())?;
-    // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
-    experiment.config.mppi.candidates = 1;
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
-    let config = &experiment.config;
-    let seed = seed.unwrap_or(config.seed);
-    let mut env = experiment.build_env()?;
-    let hierarchical = config.training.controller == Controller::Hierarchical;
-    let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
-    let observation_dim = env.spec().observation_space.dim();
-    let mut learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
-    learner.load(&run.learner_path()?)?;
-    let mut planner = match hierarchical {
-        true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
-        false => None,
-    };
+    let TrainedRun { run, experiment, mut env, mut learner, mut planner } = TrainedRun::load(run_path)?;
+    let seed = seed.unwrap_or(experiment.config.seed);
     println!(
         "evaluating {} ({} controller) on `{}`: {episodes} episodes from seed {seed}, deterministic policy",
         run.path().display(),
-        if hierarchical { "hierarchical" } else { "flat" },
-        config.env.name,
+        if planner.is_some() { "hierarchical" } else { "flat" },
+        experiment.config.env.name,
     );
     let results = run_episodes(env.as_mut(), planner.as_mut(), learner.as_mut(), episodes, seed)?;
     let json =
