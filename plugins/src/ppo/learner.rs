@@ -232,7 +232,7 @@ impl PolicyLearner for Ppo {
             let columns = Columns::new(virtual_, self.features(&virtual_.observations), o, a);
             match mixing.mode {
                 MixingMode::LossWeighted => columns,
-                MixingMode::PerSample => Columns::new(real, self.features(&real.observations), o, a).concat(&columns),
+                MixingMode::PerSample => real_columns.clone().concat(&columns),
             }
         });
         let mut virtual_rows = VirtualRows::default();

@@ -6,6 +6,7 @@ use rand::Rng;
 use rlmpc_core::policy::Batch;
 
 /// A batch's columns rounded to f32, row-major.
+#[derive(Clone)]
 pub(crate) struct Columns {
     pub(crate) observation_dim: usize,
     pub(crate) action_dim: usize,

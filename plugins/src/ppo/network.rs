@@ -106,11 +106,13 @@ impl Mlp {
         let last = self.layers.len() - 1;
         let width = self.layers[0].inputs();
         inference::in_row_blocks(&inputs[..rows * width], width, |block, rows| {
-            let mut x = block.to_vec();
+            // The block itself feeds the first layer; each layer's output feeds the next.
+            let (mut x, mut output) = (block, Vec::new());
             for (k, layer) in self.layers.iter().enumerate() {
-                x = inference::dense(&x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
+                output = inference::dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
+                x = &output;
             }
-            x
+            output
         })
     }
 
