@@ -39,10 +39,11 @@ pub struct TrainedRun {
 }
 
 impl TrainedRun {
-    /// Loads the run in `run_path`.
-    pub fn load(run_path: &Path) -> anyhow::Result<Self> {
+    /// Loads the run in `run_path`, in the experiment of `config` (default: the run's own,
+    /// `config.toml`; another file puts the trained policy in that file's environment).
+    pub fn load(run_path: &Path, config: Option<&Path>) -> anyhow::Result<Self> {
         let run = RunDir::open(run_path)?;
-        let mut experiment = Experiment::load(&run.config_path())?;
+        let mut experiment = Experiment::load(config.unwrap_or(&run.config_path()))?;
         // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
         experiment.config.mppi.candidates = 1;
         rlmpc::plugins::load_all(experiment.plugin_paths())?;
@@ -64,7 +65,7 @@ impl TrainedRun {
 /// Runs `episodes` evaluation episodes of a trained run from `seed` (default: the run's seed),
 /// writes `eval.json` into the run directory, and returns the results and the seed used.
 pub fn evaluate(run_path: &Path, episodes: usize, seed: Option<u64>) -> anyhow::Result<(Vec<EpisodeResult>, u64)> {
-    let TrainedRun { run, experiment, mut env, mut learner, mut planner } = TrainedRun::load(run_path)?;
+    let TrainedRun { run, experiment, mut env, mut learner, mut planner } = TrainedRun::load(run_path, None)?;
     let seed = seed.unwrap_or(experiment.config.seed);
     println!(
         "evaluating {} ({} controller) on `{}`: {episodes} episodes from seed {seed}, deterministic policy",

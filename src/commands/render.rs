@@ -10,10 +10,9 @@ use rlmpc::core::config::Experiment;
 use rlmpc::core::evaluation::{run_episode_observed, EpisodeResult, Planner};
 use rlmpc::core::picture::{Element, Picture, Rgb};
 use rlmpc::core::policy::ConstantAction;
-use rlmpc::core::registry::LearnerShape;
-use rlmpc::core::run_dir::RunDir;
-use rlmpc::core::trainer::Controller;
 use rlmpc::core::{Environment, HighLevelPolicy};
+
+use super::eval::TrainedRun;
 
 /// Arguments of `rlmpc render`.
 #[derive(clap::Args)]
@@ -45,41 +44,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.episodes == 0 {
         bail!("--episodes must be at least 1");
     }
-    let run = args.run.as_deref().map(RunDir::open).transpose()?;
-    let config_path = match (&args.config, &run) {
-        (Some(path), _) => path.clone(),
-        (None, Some(run)) => run.config_path(),
-        (None, None) => unreachable!("clap requires --config or --run"),
-    };
-    let mut experiment = Experiment::load(&config_path)?;
-    // A trained policy acts with its mean action: one candidate, as `rlmpc eval`.
-    if run.is_some() {
-        experiment.config.mppi.candidates = 1;
-    }
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
-    let seed = args.seed.unwrap_or(experiment.config.seed);
-    let mut env = experiment.build_env()?;
-    let hierarchical = run.is_none() || experiment.config.training.controller == Controller::Hierarchical;
-    let (mut policy, action_dim): (Box<dyn HighLevelPolicy>, usize) = match &run {
+    // A trained run acts as `rlmpc eval` does; without one, pure MPPI with the config's fixed action.
+    let (mut env, mut policy, mut planner, config_seed): (_, Box<dyn HighLevelPolicy>, _, _) = match &args.run {
+        Some(path) => {
+            let trained = TrainedRun::load(path, args.config.as_deref())?;
+            (trained.env, trained.learner, trained.planner, trained.experiment.config.seed)
+        }
         None => {
+            let experiment = Experiment::load(args.config.as_deref().expect("clap requires --config or --run"))?;
+            rlmpc::plugins::load_all(experiment.plugin_paths())?;
+            let env = experiment.build_env()?;
             let action = experiment.config.planner.action.clone();
-            let dim = action.len();
-            (Box::new(ConstantAction(action)), dim)
-        }
-        Some(run) => {
-            let config = &experiment.config;
-            let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
-            let observation_dim = env.spec().observation_space.dim();
-            let mut learner =
-                experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
-            learner.load(&run.learner_path()?)?;
-            (learner, action_dim)
+            let planner = Planner::from_experiment(&experiment, env.as_ref(), action.len())?;
+            (env, Box::new(ConstantAction(action)), Some(planner), experiment.config.seed)
         }
     };
-    let mut planner = match hierarchical {
-        true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
-        false => None,
-    };
+    let seed = args.seed.unwrap_or(config_seed);
     let mut panels = Vec::with_capacity(args.episodes);
     for episode in 0..args.episodes {
         let episode_seed = seed + episode as u64;
