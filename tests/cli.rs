@@ -142,7 +142,6 @@ fn mismatch_is_zero_where_the_model_is_the_env_and_not_for_the_lander() {
     assert_eq!(errors.len(), 9, "8 state components and the reward");
     let velocity = &errors[3];
     assert!(velocity["mean"].as_f64().unwrap() > 1e-4, "{velocity}");
-    assert!(velocity["p95"].as_f64().unwrap() <= velocity["max"].as_f64().unwrap());
     assert!(errors[8]["mean"].as_f64().unwrap() > 0.0);
 }
 
