@@ -120,16 +120,20 @@ impl Planner {
         critic: Option<&dyn Critic>,
     ) -> Result<(), Error> {
         let Self { mppi, model, cost } = self;
-        mppi.roll_out(model.as_ref(), cost.as_ref(), state, actions, zone, NoiseInput::Sampled)?;
         let weight = cost.critic_weight();
-        if weight != 0.0 {
-            let critic = critic.ok_or_else(|| {
-                Error::Invalid(
+        // Checked before the call starts, so that a refused call leaves MPPI as it was.
+        let critic = match critic {
+            None if weight != 0.0 => {
+                return Err(Error::Invalid(
                     "the cost has a `terminal-value` term (Eq. 41), which needs a learner's critic: \
                      pure MPPI has none; train a policy and evaluate its run instead"
                         .into(),
-                )
-            })?;
+                ))
+            }
+            critic => critic,
+        };
+        mppi.roll_out(model.as_ref(), cost.as_ref(), state, actions, zone, NoiseInput::Sampled)?;
+        if let Some(critic) = critic.filter(|_| weight != 0.0) {
             let nx = model.layout().state_dim;
             let observations: Vec<f64> =
                 mppi.final_states().chunks_exact(nx).flat_map(|x| model.observe(x, zone)).collect();

@@ -197,15 +197,65 @@ fn terminal_value_cost_steers_towards_what_the_critic_values() {
     let (up, down) = (final_position(0.5), final_position(-0.5));
     assert!(up > 0.2 && down < -0.2, "plans end at {up} (critic likes 0.5) and {down} (likes −0.5)");
 
-    // The final states the critic saw are the rollouts' x_H.
+    // The critic valued exactly the rollouts' final states, through ψ (the identity here).
     let mut planner = critic_planner(3);
-    planner.optimize(&[0.0, 0.0], &[], None, Some(&Likes { goal: 0.0 })).unwrap();
+    let critic = Recording::default();
+    planner.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
     assert_eq!(planner.mppi.final_states().len(), 256 * 2);
-    assert!(planner.mppi.final_states().iter().any(|&x| x != 0.0));
+    assert_eq!(*critic.seen.borrow(), planner.mppi.final_states());
+}
+
+/// A critic that values everything 0 and keeps what it was asked about.
+#[derive(Default)]
+struct Recording {
+    seen: std::cell::RefCell<Vec<f64>>,
+}
+
+impl rlmpc_core::Critic for Recording {
+    fn value(&self, observations: &[f64], out: &mut [f64]) {
+        self.seen.borrow_mut().extend_from_slice(observations);
+        out.fill(0.0);
+    }
+}
+
+#[test]
+fn final_states_are_each_rollouts_state_after_h_steps() {
+    let (k, h) = (32, 12);
+    let mut mppi = engine(k, 1, Backend::Scalar, 0);
+    // Given noise inside the bounds: sample k's controls are its noise (the nominal is zero).
+    let noise: Vec<f64> = (0..k * h).map(|i| ((i * 37 % 19) as f64 - 9.0) / 10.0).collect();
+    mppi.roll_out(&DoubleIntegrator, &GoTo, &[0.0, 0.0], &[1.0], None, NoiseInput::Given(&noise)).unwrap();
+    for (sample, controls) in noise.chunks_exact(h).enumerate() {
+        let mut x = [0.0, 0.0];
+        for u in controls {
+            x = [x[0] + 0.1 * (x[1] + 0.1 * u), x[1] + 0.1 * u];
+        }
+        let stored = &mppi.final_states()[2 * sample..2 * sample + 2];
+        assert!(
+            (stored[0] - x[0]).abs() < 1e-12 && (stored[1] - x[1]).abs() < 1e-12,
+            "sample {sample}: {stored:?} vs {x:?}"
+        );
+    }
+}
+
+#[test]
+fn a_plain_mppi_call_refuses_a_cost_with_a_critic_term() {
+    let err = engine(32, 1, Backend::Lanes, 0)
+        .optimize(&DoubleIntegrator, &CriticOnly, &[0.0, 0.0], &[], None, NoiseInput::Sampled)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("critic term") && err.contains("Planner::optimize"), "{err}");
 }
 
 #[test]
 fn terminal_value_cost_without_a_critic_is_an_error_that_says_why() {
-    let err = critic_planner(0).optimize(&[0.0, 0.0], &[], None, None).unwrap_err().to_string();
+    let mut refused = critic_planner(0);
+    let err = refused.optimize(&[0.0, 0.0], &[], None, None).unwrap_err().to_string();
     assert!(err.contains("terminal-value") && err.contains("critic"), "{err}");
+    // The refused call left MPPI as it was: the next call plans as a fresh planner's first.
+    let critic = Likes { goal: 0.5 };
+    refused.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
+    let mut fresh = critic_planner(0);
+    fresh.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
+    assert_eq!(refused.mppi.plan(0), fresh.mppi.plan(0));
 }

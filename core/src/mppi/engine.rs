@@ -136,7 +136,8 @@ impl Mppi {
     /// candidate's sequence is [`Mppi::plan`]`(m)`; pick one with [`Mppi::commit`].
     ///
     /// It is [`Mppi::roll_out`] followed by [`Mppi::finish`]; call those two instead to add a
-    /// terminal cost computed outside the rollout in between ([`Mppi::add_terminal_costs`]).
+    /// terminal cost computed outside the rollout in between ([`Mppi::add_terminal_costs`]). A
+    /// cost with a critic term (`critic_weight() ≠ 0`) is refused, since its term would be lost.
     pub fn optimize(
         &mut self,
         model: &dyn SurrogateModel,
@@ -146,6 +147,13 @@ impl Mppi {
         zone: Option<&DangerZone>,
         noise: NoiseInput<'_>,
     ) -> Result<(), Error> {
+        if cost.critic_weight() != 0.0 {
+            return Err(Error::Invalid(
+                "the cost has a critic term (Eq. 41), which a plain MPPI call cannot evaluate: plan with \
+                 `Planner::optimize`, or call roll_out, add_terminal_costs and finish"
+                    .into(),
+            ));
+        }
         self.roll_out(model, cost, state, actions, zone, noise)?;
         self.finish();
         Ok(())
