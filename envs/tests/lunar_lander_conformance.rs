@@ -86,12 +86,6 @@ fn body_error(env: &LunarLander, body: &Body) -> f64 {
     pairs.iter().map(|(a, b)| (a - b).abs()).fold(0.0, f64::max)
 }
 
-/// Largest |a − b| over two equally long slices.
-fn max_error(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
-}
-
 /// Bit-exact until the first step with a leg contact (observations, rewards, `terminated` and
 /// the raw body state); after it, observations within 1e-4 (measured: at most 1.9e-5) and
 /// `terminated` exact. Rewards after contact are held to 1e-3, not 1e-4: a reward is the
@@ -114,7 +108,7 @@ fn random_action_runs_are_bit_exact_until_leg_contact_and_close_after() {
             let step = env.step(action);
             assert_eq!(step.terminated, run.terminated[t], "seed {seed} step {t}: terminated");
             if touched {
-                let error = max_error(&step.observation, &run.observations[t]);
+                let error = common::max_error(&step.observation, &run.observations[t]);
                 assert!(error <= 1e-4, "seed {seed} step {t}: observation error {error:e}");
                 let error = (step.reward - run.rewards[t]).abs();
                 assert!(error <= 1e-3, "seed {seed} step {t}: reward error {error:e}");

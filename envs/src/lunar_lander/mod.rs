@@ -209,7 +209,7 @@ impl LunarLander {
 
         let after = scene.lander();
         self.state = observation_of(&after);
-        let shaping = shaping(&self.state);
+        let shaping = model::shaping(&self.state);
         let mut reward = self.prev_shaping.map_or(0.0, |prev| shaping - prev);
         self.prev_shaping = Some(shaping);
         reward -= m_power * 0.30;
@@ -249,14 +249,6 @@ pub fn observation_of(lander: &LanderState) -> Vec<f64> {
         f64::from(u8::from(lander.leg_contact[0])),
         f64::from(u8::from(lander.leg_contact[1])),
     ]
-}
-
-/// Gymnasium's shaping potential of a state: −100·‖(x, y)‖ − 100·‖(ẋ, ẏ)‖ − 100·|φ| + 10 per
-/// leg in contact (its reward is the difference between consecutive steps).
-pub fn shaping(s: &[f64]) -> f64 {
-    -100.0 * (s[0] * s[0] + s[1] * s[1]).sqrt() - 100.0 * (s[2] * s[2] + s[3] * s[3]).sqrt() - 100.0 * s[4].abs()
-        + 10.0 * s[6]
-        + 10.0 * s[7]
 }
 
 impl Environment for LunarLander {

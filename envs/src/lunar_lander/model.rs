@@ -87,8 +87,10 @@ impl LunarLanderModel {
     }
 }
 
-/// Gymnasium's shaping potential (see [`super::shaping`]), branch-free.
-fn shaping<R: Real>(s: &[R]) -> R {
+/// Gymnasium's shaping potential of a state: −100·‖(x, y)‖ − 100·‖(ẋ, ẏ)‖ − 100·|φ| + 10 per
+/// leg in contact (its reward is the difference between consecutive steps); branch-free, so
+/// the environment (f64) and the surrogate (any `Real`) share it.
+pub(super) fn shaping<R: Real>(s: &[R]) -> R {
     let c = R::splat;
     c(-100.0) * (s[0].square() + s[1].square()).sqrt()
         - c(100.0) * (s[2].square() + s[3].square()).sqrt()
@@ -210,7 +212,10 @@ mod tests {
         assert!((next[1] - (1.0 + dv / FPS / Y_UNIT)).abs() < 1e-15, "{next:?}");
         assert_eq!([next[0], next[2], next[4], next[5], next[6], next[7]], [0.1, 0.0, 0.0, 0.0, 1.0, 0.0]);
         // The reward is the shaping difference alone: no fuel, no zone.
-        let expected = super::super::shaping(&next) - super::super::shaping(&x);
+        let by_hand = |s: &[f64]| {
+            -100.0 * s[0].hypot(s[1]) - 100.0 * s[2].hypot(s[3]) - 100.0 * s[4].abs() + 10.0 * (s[6] + s[7])
+        };
+        let expected = by_hand(&next) - by_hand(&x);
         assert!((model.reward(&x, &[0.0, 0.0], &next, None) - expected).abs() < 1e-12);
     }
 

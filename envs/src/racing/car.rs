@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 /// Standard gravity (m/s²).
-const G: f64 = 9.81;
+pub(super) const G: f64 = 9.81;
 /// Air density (kg/m³).
 const AIR_DENSITY: f64 = 1.2;
 

@@ -11,7 +11,7 @@ use rlmpc_core::{
     BoxSpace, DangerZone, EnvSpec, Environment, RewardModel, StateMap, StepInfo, SurrogateModel, Transition,
 };
 
-use super::car::{CarParams, CarState};
+use super::car::{CarState, G};
 use super::model::{index, RacingModel, STATE_DIM};
 use super::rewards::Events;
 use super::{circuits, RacingParams};
@@ -53,7 +53,7 @@ impl Racing {
             front_axle: car.front_axle,
             rear_axle: car.rear_axle,
             max_steer: car.max_steer,
-            max_accel: car.friction * 9.81 * car.front_axle / car.wheelbase(),
+            max_accel: car.friction * G * car.front_axle / car.wheelbase(),
             max_decel: car.max_brake_force / car.mass,
             rewards: params.rewards.clone(),
             danger_penalty: params.danger_penalty,
@@ -97,16 +97,6 @@ impl Racing {
     /// The surrogate, with the track and the car's geometry.
     pub fn model(&self) -> &RacingModel {
         &self.model
-    }
-
-    /// The car's parameters.
-    pub fn car_params(&self) -> &CarParams {
-        &self.params.car
-    }
-
-    /// The ego car's full dynamic state.
-    pub fn car(&self) -> &CarState {
-        &self.car
     }
 
     /// Places the danger zone: at its configured place, or drawn anew when randomised.
