@@ -40,7 +40,7 @@ pub fn training_throughput(origin: &str, text: &str, steps: usize) -> Result<f64
 /// uniform random actions, resets included, measured for about `budget`. Gymnasium's
 /// LunarLanderContinuous-v3 does about 19k/s on the same kind of machine.
 pub fn env_steps_per_second(env: &str, budget: Duration) -> Result<f64, Error> {
-    use rand::{Rng, SeedableRng};
+    use rand::SeedableRng;
     let mut env = rlmpc_core::params::PluginSpec::named(env).build::<rlmpc_core::registry::EnvKind, _>(
         "<bench>",
         "defaults",
@@ -53,9 +53,7 @@ pub fn env_steps_per_second(env: &str, budget: Duration) -> Result<f64, Error> {
     env.reset(Some(episode));
     while start.elapsed() < budget {
         for _ in 0..256 {
-            for (a, (lo, hi)) in action.iter_mut().zip(space.low.iter().zip(&space.high)) {
-                *a = rng.gen_range(*lo..=*hi);
-            }
+            space.sample_into(&mut rng, &mut action);
             let step = env.step(&action);
             steps += 1;
             if step.terminated || step.truncated {

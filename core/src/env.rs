@@ -24,6 +24,13 @@ impl BoxSpace {
         self.low.len()
     }
 
+    /// Fills `out` with a uniform draw from the (bounded) box, as Gymnasium's `Box.sample`.
+    pub fn sample_into(&self, rng: &mut impl rand::Rng, out: &mut [f64]) {
+        for (x, (lo, hi)) in out.iter_mut().zip(self.low.iter().zip(&self.high)) {
+            *x = rng.gen_range(*lo..=*hi);
+        }
+    }
+
     /// Clips `v` into the box, as Gymnasium's `ClipAction` wrapper does.
     pub fn clip(&self, v: &[f64]) -> Vec<f64> {
         v.iter().zip(self.low.iter().zip(&self.high)).map(|(x, (lo, hi))| x.max(*lo).min(*hi)).collect()

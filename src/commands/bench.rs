@@ -23,6 +23,10 @@ pub struct Args {
     json: Option<PathBuf>,
 }
 
+/// Environments whose raw step rate is timed: (registry name, label).
+const ENV_CASES: [(&str, &str); 2] =
+    [("lunar-lander", "LunarLander-DZ (Box2D)"), ("racing", "Racing-DZ (dynamic bicycle)")];
+
 /// Times every case and prints the table.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let budget = Duration::from_secs_f64(args.seconds);
@@ -30,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
     let cases = mppi_cases();
-    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len() + 2) as u64)
+    let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len() + ENV_CASES.len()) as u64)
         .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
     for case in cases {
         bar.set_message(case.label());
@@ -61,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bar.inc(1);
     }
     let mut env_rows = Vec::new();
-    for (env, label) in [("lunar-lander", "LunarLander-DZ (Box2D)"), ("racing", "Racing-DZ (dynamic bicycle)")] {
+    for (env, label) in ENV_CASES {
         bar.set_message(format!("{env} env steps"));
         let steps_per_second = env_steps_per_second(env, budget)?;
         records.push(serde_json::json!({ "env": env, "env_steps_per_second": steps_per_second }));

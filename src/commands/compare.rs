@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use rlmpc::core::welch::welch_t_test;
 
-use super::run_files::{episode_values, read_column, read_eval, summary};
+use super::run_files::{episode_values, read_column, read_eval, run_name, summary};
 use super::table::table;
 
 /// Arguments of `rlmpc compare`.
@@ -47,7 +47,7 @@ fn read_run(dir: &Path, metric: &str) -> anyhow::Result<Run> {
         );
     }
     let summary = summary(&eval);
-    let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = run_name(dir);
     Ok(Run { name, curve, episodes, summary })
 }
 
@@ -62,7 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(empty) = runs.iter().find(|r| r.curve.is_empty()) {
         bail!("run `{}` has no updates in progress.csv", empty.name);
     }
-    let finals: Vec<f64> = runs.iter().map(|r| r.curve.last().map_or(f64::NAN, |c| c.1)).collect();
+    // Every curve has an update (checked above).
+    let finals: Vec<f64> = runs.iter().map(|r| r.curve[r.curve.len() - 1].1).collect();
     let threshold = args.threshold.unwrap_or_else(|| finals.iter().copied().fold(f64::NEG_INFINITY, f64::max));
 
     let metrics: Vec<String> = runs[0].summary.iter().map(|m| m.0.clone()).collect();

@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use rlmpc::core::evaluation::mean_and_std;
 use rlmpc::core::welch::welch_t_test;
 
-use super::run_files::{read_column, read_eval, summary};
+use super::run_files::{read_columns, read_eval, run_name, summary};
 use super::table::table;
 
 /// Arguments of `rlmpc curves`.
@@ -44,7 +44,7 @@ struct Run {
 
 /// The curve's name: the directory name without a trailing `-seed<digits>`.
 fn group_name(dir: &Path) -> String {
-    let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = run_name(dir);
     match name.rsplit_once("-seed") {
         Some((stem, seed)) if !stem.is_empty() && !seed.is_empty() && seed.bytes().all(|b| b.is_ascii_digit()) => {
             stem.to_string()
@@ -88,11 +88,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 read_eval(dir).map(|eval| summary(&eval).into_iter().map(|(name, mean, _)| (name, mean)).collect())
             })
             .transpose()?;
-        let run = Run {
-            mean_return: read_column(dir, "mean_return")?,
-            success_rate: read_column(dir, "success_rate")?,
-            evaluation,
-        };
+        let [mean_return, success_rate]: [Vec<(u64, f64)>; 2] =
+            read_columns(dir, &["mean_return", "success_rate"])?.try_into().expect("one curve per column");
+        let run = Run { mean_return, success_rate, evaluation };
         if run.mean_return.is_empty() {
             bail!("{} has no updates in progress.csv", dir.display());
         }
@@ -159,9 +157,10 @@ fn evaluation(groups: &[(String, Vec<Run>)], metric: &str) {
                 let (mean, std) = mean_and_std(&per_seed(evaluations, m));
                 format!("{mean:.2} ± {std:.2}")
             }));
-            match welch_t_test(&per_seed(evaluations, metric), &baseline) {
-                Some(w) if i > 0 => row.extend([format!("{:.2}", w.t), format!("{:.2e}", w.p)]),
-                _ => row.extend(["-".to_string(), "-".to_string()]),
+            // The baseline is not tested against itself.
+            match (i > 0).then(|| welch_t_test(&per_seed(evaluations, metric), &baseline)).flatten() {
+                Some(w) => row.extend([format!("{:.2}", w.t), format!("{:.2e}", w.p)]),
+                None => row.extend(["-".to_string(), "-".to_string()]),
             }
             row
         })

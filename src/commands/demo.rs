@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rlmpc::core::evaluation::{metric_names, summarize, EpisodeResult};
+use rlmpc::core::evaluation::{summarize, MetricSummary};
 
 use super::table::table;
 use super::{eval, mppi, train};
@@ -26,9 +26,8 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-fn cell(results: &[EpisodeResult], metric: &str) -> String {
-    let m = summarize(results).into_iter().find(|m| m.name == metric).expect("known metric");
-    format!("{:.2} ± {:.2}", m.mean, m.std)
+fn cell(summary: &[MetricSummary], metric: &str) -> String {
+    summary.iter().find(|m| m.name == metric).map_or("-".into(), |m| format!("{:.2} ± {:.2}", m.mean, m.std))
 }
 
 /// Trains, evaluates both methods, prints the comparison.
@@ -49,9 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut pure = mppi::builtin()?;
     pure.config.seed = seed;
     let baseline = mppi::pure_mppi(&pure, args.episodes)?;
-    let rows = metric_names(&trained)
-        .into_iter()
-        .map(|metric| vec![metric.to_string(), cell(&trained, metric), cell(&baseline, metric)])
+    let (trained_summary, baseline_summary) = (summarize(&trained), summarize(&baseline));
+    let rows = trained_summary
+        .iter()
+        .map(|m| vec![m.name.to_string(), cell(&trained_summary, m.name), cell(&baseline_summary, m.name)])
         .collect();
     println!(
         "\nAcrobot-DZ, {} evaluation episodes (seeds {seed}–{}), mean ± std",

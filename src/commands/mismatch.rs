@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rlmpc::core::config::Experiment;
 use rlmpc::core::evaluation::{choose_control, Planner};
 use rlmpc::core::model::SurrogateIn;
@@ -79,7 +79,9 @@ struct UniformControls {
 impl Controls for UniformControls {
     fn start_episode(&mut self) {}
     fn control(&mut self, _: &dyn Environment, _: &[f64]) -> anyhow::Result<Vec<f64>> {
-        Ok(self.space.low.iter().zip(&self.space.high).map(|(lo, hi)| self.rng.gen_range(*lo..=*hi)).collect())
+        let mut u = vec![0.0; self.space.dim()];
+        self.space.sample_into(&mut self.rng, &mut u);
+        Ok(u)
     }
 }
 

@@ -5,8 +5,18 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// The run's name: its directory's last component.
+pub fn run_name(dir: &Path) -> String {
+    dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// (env steps, value of `column`) for every update of the run in `dir`.
 pub fn read_column(dir: &Path, column: &str) -> anyhow::Result<Vec<(u64, f64)>> {
+    Ok(read_columns(dir, &[column])?.remove(0))
+}
+
+/// [`read_column`] for several columns, in one pass over the file.
+pub fn read_columns(dir: &Path, columns: &[&str]) -> anyhow::Result<Vec<Vec<(u64, f64)>>> {
     let path = dir.join("progress.csv");
     let mut reader = csv::Reader::from_path(&path)
         .with_context(|| format!("reading {} (is {} a run directory?)", path.display(), dir.display()))?;
@@ -14,15 +24,18 @@ pub fn read_column(dir: &Path, column: &str) -> anyhow::Result<Vec<(u64, f64)>> 
     let position = |name: &str| {
         headers.iter().position(|h| h == name).with_context(|| format!("{} has no `{name}` column", path.display()))
     };
-    let (steps, values) = (position("env_steps")?, position(column)?);
-    reader
-        .records()
-        .map(|row| {
-            let row = row.with_context(|| format!("reading {}", path.display()))?;
-            let parse = |i: usize| row[i].parse::<f64>().with_context(|| format!("{}: `{}`", path.display(), &row[i]));
-            Ok((parse(steps)? as u64, parse(values)?))
-        })
-        .collect()
+    let steps = position("env_steps")?;
+    let positions: Vec<usize> = columns.iter().map(|c| position(c)).collect::<anyhow::Result<_>>()?;
+    let mut curves = vec![Vec::new(); columns.len()];
+    for row in reader.records() {
+        let row = row.with_context(|| format!("reading {}", path.display()))?;
+        let parse = |i: usize| row[i].parse::<f64>().with_context(|| format!("{}: `{}`", path.display(), &row[i]));
+        let step = parse(steps)? as u64;
+        for (curve, &i) in curves.iter_mut().zip(&positions) {
+            curve.push((step, parse(i)?));
+        }
+    }
+    Ok(curves)
 }
 
 /// The run's `eval.json`, written by `rlmpc eval`.

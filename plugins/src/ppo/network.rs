@@ -109,7 +109,8 @@ impl Mlp {
             // The block itself feeds the first layer; each layer's output feeds the next.
             let (mut x, mut output) = (block, Vec::new());
             for (k, layer) in self.layers.iter().enumerate() {
-                output = inference::dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
+                output =
+                    inference::dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
                 x = &output;
             }
             output
