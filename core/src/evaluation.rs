@@ -39,10 +39,13 @@ impl EpisodeResult {
     }
 }
 
-/// Names of the metrics of `results`: the four common ones, then the domain's, in the order
+/// The metrics every episode reports, in table order ([`EpisodeResult::metric`] names).
+pub const COMMON_METRICS: [&str; 4] = ["success", "steps", "return", "danger_steps"];
+
+/// Names of the metrics of `results`: the [`COMMON_METRICS`], then the domain's, in the order
 /// the environment reports them.
 pub fn metric_names(results: &[EpisodeResult]) -> Vec<&'static str> {
-    let mut names = vec!["success", "steps", "return", "danger_steps"];
+    let mut names = COMMON_METRICS.to_vec();
     for result in results {
         for (name, _) in &result.domain {
             if !names.contains(name) {

@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::evaluation::{metric_names, run_episode, summarize, EpisodeResult, MetricSummary, Planner};
+use rlmpc::core::evaluation::{
+    metric_names, run_episode, summarize, EpisodeResult, MetricSummary, Planner, COMMON_METRICS,
+};
 use rlmpc::core::{Environment, HighLevelPolicy};
 
 use super::table::table;
@@ -35,7 +37,7 @@ pub fn run_episodes(
 
 /// Prints one row per episode and the mean ± std summary; returns the summary.
 pub fn print_results(results: &[EpisodeResult], seed: u64) -> Vec<MetricSummary> {
-    let domain_names: Vec<&str> = metric_names(results).into_iter().skip(4).collect();
+    let domain_names: Vec<&str> = metric_names(results).into_iter().skip(COMMON_METRICS.len()).collect();
     let rows = results
         .iter()
         .enumerate()

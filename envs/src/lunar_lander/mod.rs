@@ -184,19 +184,16 @@ impl LunarLander {
         let dispersion = [0, 1].map(|_| self.source.uniform(-1.0, 1.0) / SCALE);
         let position = before.position;
 
-        let mut m_power = 0.0;
-        if action[0] > 0.0 {
-            m_power = (action[0].clamp(0.0, 1.0) + 1.0) * 0.5;
+        let (m_power, s_power) = LunarLanderModel::powers(&action);
+        if m_power > 0.0 {
             let reach = MAIN_ENGINE_Y_LOCATION / SCALE + 2.0 * dispersion[0];
             let ox = tip[0] * reach + side[0] * dispersion[1];
             let oy = -tip[1] * reach - side[1] * dispersion[1];
             let at = [position[0] + ox, position[1] + oy];
             scene.apply_impulse([-ox * MAIN_ENGINE_POWER * m_power, -oy * MAIN_ENGINE_POWER * m_power], at);
         }
-        let mut s_power = 0.0;
-        if action[1].abs() > 0.5 {
+        if s_power > 0.0 {
             let direction = action[1].signum();
-            s_power = action[1].abs().clamp(0.5, 1.0);
             let lever = 3.0 * dispersion[1] + direction * SIDE_ENGINE_AWAY / SCALE;
             let ox = tip[0] * dispersion[0] + side[0] * lever;
             let oy = -tip[1] * dispersion[0] - side[1] * lever;

@@ -79,7 +79,7 @@ impl LunarLanderModel {
     /// Main and side engine power of a control, as Gymnasium maps them: main fires for
     /// u₀ > 0 with power (clip(u₀, 0, 1) + 1)/2; a side engine fires for |u₁| > 0.5 with power
     /// clip(|u₁|, 0.5, 1).
-    fn powers<R: Real>(u: &[R]) -> (R, R) {
+    pub(super) fn powers<R: Real>(u: &[R]) -> (R, R) {
         let (zero, one, half) = (R::zero(), R::one(), R::splat(0.5));
         let main = R::select(u[0].gt(zero), (u[0].clamp(zero, one) + one) * half, zero);
         let side = R::select(u[1].abs().gt(half), u[1].abs().clamp(half, one), zero);
