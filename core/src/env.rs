@@ -113,6 +113,12 @@ pub trait Environment: Send {
     fn picture(&self, states: &[Vec<f64>]) -> Picture {
         Picture::of_positions(self.spec().name.to_string(), self.surrogate().as_ref(), states, self.danger_zone())
     }
+    /// Where model state `x` lies in [`Environment::picture`]'s frame, so that `rlmpc render`
+    /// can draw other state sequences (MPPI's predictions) over it. Defaults to the
+    /// surrogate's planar position, the frame of [`Picture::of_positions`].
+    fn picture_point(&self, x: &[f64]) -> [f64; 2] {
+        crate::model::SurrogateIn::<f64>::position(self.surrogate().as_ref(), x)
+    }
 }
 
 /// Checks a transition for non-finite numbers, naming the culprit.

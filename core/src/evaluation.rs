@@ -186,18 +186,32 @@ pub fn choose_control(
     }
 }
 
-/// [`run_episode`], calling `observe` with the environment after the reset and after every
-/// step (e.g. to record its model states for a picture).
+/// What [`run_episode_observed`] shows its observer: the environment after the reset or a
+/// step and, after a step, what led to it.
+pub struct Observed<'a> {
+    /// The environment, after the reset or the step.
+    pub env: &'a dyn Environment,
+    /// The RL action a_t the policy chose for the step (empty after the reset).
+    pub action: &'a [f64],
+    /// The control u_t applied (empty after the reset).
+    pub control: &'a [f64],
+    /// The planner, holding the plan it made from the state before the step
+    /// ([`Mppi::plan`](crate::mppi::Mppi::plan)`(0)`); `None` for a flat policy.
+    pub planner: Option<&'a Planner>,
+}
+
+/// [`run_episode`], calling `observe` after the reset and after every step (e.g. to record
+/// the model states for a picture, or MPPI's predictions).
 pub fn run_episode_observed(
     env: &mut dyn Environment,
     mut planner: Option<&mut Planner>,
     policy: &mut dyn HighLevelPolicy,
     seed: u64,
-    observe: &mut dyn FnMut(&dyn Environment),
+    observe: &mut dyn FnMut(Observed<'_>),
 ) -> Result<EpisodeResult, Error> {
     let name = env.spec().name;
     let mut observation = env.reset(Some(seed));
-    observe(&*env);
+    observe(Observed { env: &*env, action: &[], control: &[], planner: planner.as_deref() });
     if let Some(planner) = planner.as_deref_mut() {
         planner.mppi.reset();
     }
@@ -207,7 +221,7 @@ pub fn run_episode_observed(
     loop {
         let control = choose_control(&*env, planner.as_deref_mut(), policy, &observation, &mut action)?;
         let transition = env.step(&control);
-        observe(&*env);
+        observe(Observed { env: &*env, action: &action, control: &control, planner: planner.as_deref() });
         result.steps += 1;
         check_transition(name, result.steps, &transition)?;
         result.episode_return += transition.reward;

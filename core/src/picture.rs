@@ -51,6 +51,8 @@ pub enum Element {
 pub struct Picture {
     /// Caption.
     pub title: String,
+    /// What the horizontal and vertical axes show, in words with units.
+    pub axes: [String; 2],
     /// Drawn in order (later on top).
     pub elements: Vec<Element>,
 }
@@ -71,7 +73,8 @@ impl Picture {
             elements.push(Element::Marker { at: first, colour: Rgb(44, 160, 44), label: "start".into() });
             elements.push(Element::Marker { at: last, colour: Rgb(214, 39, 40), label: "end".into() });
         }
-        Self { title, elements }
+        let axes = ["x (model units)".to_string(), "y (model units)".to_string()];
+        Self { title, axes, elements }
     }
 
     /// The smallest box ([x_min, y_min], [x_max, y_max]) holding every element.

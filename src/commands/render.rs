@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use plotters::prelude::*;
 use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{run_episode_observed, EpisodeResult, Planner};
+use rlmpc::core::evaluation::{run_episode_observed, EpisodeResult, Observed, Planner};
+use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::picture::{Element, Picture, Rgb};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::core::{Environment, HighLevelPolicy};
@@ -34,10 +35,19 @@ pub struct Args {
     /// Output SVG file.
     #[arg(long)]
     out: PathBuf,
+    /// Every this many steps, draw the state sequence MPPI predicted (its plan rolled through
+    /// the surrogate over the horizon) over the path that happened; 0 draws none.
+    #[arg(long, default_value_t = 50)]
+    predict_every: usize,
+    /// Also write every step as CSV (episode, step, model state, RL action, control) to this file.
+    #[arg(long)]
+    trace: Option<PathBuf>,
 }
 
 /// Pixel size of one panel.
 const PANEL: (u32, u32) = (900, 650);
+/// Pixels kept free of data on the right of each panel for the legend.
+const LEGEND_WIDTH: f64 = 250.0;
 
 /// Runs the episodes, draws them, and writes the SVG.
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -61,26 +71,72 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let seed = args.seed.unwrap_or(config_seed);
     let mut panels = Vec::with_capacity(args.episodes);
+    let mut trace = String::new();
     for episode in 0..args.episodes {
         let episode_seed = seed + episode as u64;
-        let mut states = Vec::new();
+        let mut states: Vec<Vec<f64>> = Vec::new();
+        let mut predictions: Vec<Vec<[f64; 2]>> = Vec::new();
         let result = run_episode_observed(
             env.as_mut(),
             planner.as_mut(),
             policy.as_mut(),
             episode_seed,
-            &mut |env: &dyn Environment| states.push(env.model_state().to_vec()),
+            &mut |seen: Observed<'_>| {
+                let step = states.len();
+                if let (Some(planner), Some(before)) = (seen.planner, states.last()) {
+                    if args.predict_every > 0 && (step - 1).is_multiple_of(args.predict_every) {
+                        predictions.push(predicted_path(seen.env, planner, before));
+                    }
+                }
+                if args.trace.is_some() && step > 0 {
+                    let row = [episode as f64, step as f64].into_iter().chain(states[step - 1].iter().copied());
+                    let row: Vec<String> =
+                        row.chain(seen.action.iter().chain(seen.control).copied()).map(|v| v.to_string()).collect();
+                    trace.push_str(&row.join(","));
+                    trace.push('\n');
+                }
+                states.push(seen.env.model_state().to_vec());
+            },
         )
         .with_context(|| format!("episode {episode} (seed {episode_seed})"))?;
         println!(
             "episode {episode} (seed {episode_seed}): {} steps, return {:.1}, success {}",
             result.steps, result.episode_return, result.success
         );
-        panels.push((env.picture(&states), result));
+        let mut picture = env.picture(&states);
+        for (n, points) in predictions.into_iter().enumerate() {
+            let label = (n == 0).then(|| format!("MPPI's prediction, every {} steps", args.predict_every));
+            picture.elements.push(Element::Line { points, colour: Rgb(255, 127, 14), width: 2, label });
+        }
+        panels.push((picture, result));
+    }
+    if let Some(path) = &args.trace {
+        let columns =
+            [("x", env.model_state().len()), ("a", policy.action_dim()), ("u", env.spec().action_space.dim())];
+        let names = columns.iter().flat_map(|&(name, n)| (0..n).map(move |i| format!("{name}{i}")));
+        let header = format!("episode,step,{}\n", names.collect::<Vec<_>>().join(","));
+        std::fs::write(path, format!("{header}{trace}")).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
     }
     draw(&panels, &args.out).with_context(|| format!("drawing {}", args.out.display()))?;
     println!("wrote {}", args.out.display());
     Ok(())
+}
+
+/// The states MPPI expected from `state` under its plan (`planner.mppi.plan(0)`, clipped to
+/// the action space as the environment clips), as points of the environment's picture.
+fn predicted_path(env: &dyn Environment, planner: &Planner, state: &[f64]) -> Vec<[f64; 2]> {
+    let space = &env.spec().action_space;
+    let model = planner.model.as_ref();
+    let mut x = state.to_vec();
+    let mut next = vec![0.0; x.len()];
+    let mut points = vec![env.picture_point(&x)];
+    for u in planner.mppi.plan(0).chunks_exact(space.dim()) {
+        SurrogateIn::<f64>::step(model, &x, &space.clip(u), &mut next);
+        std::mem::swap(&mut x, &mut next);
+        points.push(env.picture_point(&x));
+    }
+    points
 }
 
 fn colour(rgb: Rgb) -> RGBColor {
@@ -113,19 +169,23 @@ where
     // Equal scales on both axes: widen the narrower range to the panel's aspect ratio.
     let (width, height) = area.dim_in_pixel();
     let (plot_w, plot_h) =
-        (f64::from(width.saturating_sub(70)).max(1.0), f64::from(height.saturating_sub(90)).max(1.0));
+        (f64::from(width.saturating_sub(85)).max(1.0), f64::from(height.saturating_sub(105)).max(1.0));
+    // The data fill the plot but for a strip on the right that the legend takes, so that the
+    // legend hides nothing.
+    let data_w = (plot_w - LEGEND_WIDTH).max(1.0);
     let span = ((hi[0] - lo[0]).max(1e-9), (hi[1] - lo[1]).max(1e-9));
-    let scale = (span.0 / plot_w).max(span.1 / plot_h) * 1.05;
-    let centre = [0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])];
-    let (half_x, half_y) = (0.5 * scale * plot_w, 0.5 * scale * plot_h);
+    let scale = (span.0 / data_w).max(span.1 / plot_h) * 1.05;
+    let centre = [lo[0] + 0.5 * scale * data_w - 0.025 * span.0, 0.5 * (lo[1] + hi[1])];
+    let half_y = 0.5 * scale * plot_h;
+    let (x_from, x_to) = (centre[0] - 0.5 * scale * data_w, centre[0] - 0.5 * scale * data_w + scale * plot_w);
     let caption = format!("{} — return {:.1}", picture.title, result.episode_return);
     let mut chart = ChartBuilder::on(area)
         .caption(caption, ("sans-serif", 18))
         .margin(10)
-        .x_label_area_size(30)
-        .y_label_area_size(40)
-        .build_cartesian_2d(centre[0] - half_x..centre[0] + half_x, centre[1] - half_y..centre[1] + half_y)?;
-    chart.configure_mesh().disable_mesh().draw()?;
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d(x_from..x_to, centre[1] - half_y..centre[1] + half_y)?;
+    chart.configure_mesh().disable_mesh().x_desc(&picture.axes[0]).y_desc(&picture.axes[1]).draw()?;
     for element in &picture.elements {
         match element {
             Element::Line { points, colour: rgb, width, label } => {

@@ -14,12 +14,14 @@
 mod constants;
 mod heuristic;
 mod model;
+mod picture;
 mod randomness;
 mod scene;
 mod zone;
 
 use std::sync::Arc;
 
+use rlmpc_core::picture::Picture;
 use rlmpc_core::registry::{BuildError, EnvRegistration, Params};
 use rlmpc_core::{BoxSpace, DangerZone, EnvSpec, Environment, StateMap, StepInfo, SurrogateModel, Transition};
 use serde::Deserialize;
@@ -77,10 +79,37 @@ pub struct LunarLander {
     /// Gymnasium's `state` list (f64, before the float32 cast): the model state x.
     state: Vec<f64>,
     zone: Option<DangerZone>,
+    /// The current episode's terrain (for its picture); `None` before the first reset.
+    terrain: Option<Terrain>,
     prev_shaping: Option<f64>,
     wind_idx: i64,
     torque_idx: i64,
     elapsed: usize,
+    /// Why the current episode ended so far (`None` while it runs).
+    ending: Option<Ending>,
+}
+
+/// Why a Lunar Lander episode ended: Gymnasium's three terminations and the time limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The lander came to rest (Box2D put it to sleep): +100, the task's success.
+    Landed,
+    /// The hull touched the ground: −100.
+    Crashed,
+    /// |x| ≥ 1, the lander left the viewport: −100.
+    OutOfBounds,
+    /// Truncated by `max_episode_steps` while still flying or sliding.
+    TimeLimit,
+}
+
+impl Ending {
+    /// Every ending with its metric name, in the order `episode_metrics` reports them.
+    pub const ALL: [(Ending, &'static str); 4] = [
+        (Ending::Landed, "landed"),
+        (Ending::Crashed, "crashed"),
+        (Ending::OutOfBounds, "out_of_bounds"),
+        (Ending::TimeLimit, "time_limit"),
+    ];
 }
 
 impl LunarLander {
@@ -129,11 +158,18 @@ impl LunarLander {
             scene: None,
             state: vec![0.0; 8],
             zone: None,
+            terrain: None,
             prev_shaping: None,
             wind_idx: 0,
             torque_idx: 0,
             elapsed: 0,
+            ending: None,
         })
+    }
+
+    /// Why the current episode ended; `None` while it runs (and before the first reset).
+    pub fn ending(&self) -> Option<Ending> {
+        self.ending
     }
 
     /// The lander's raw Box2D state; `None` before the first reset.
@@ -153,8 +189,10 @@ impl LunarLander {
             self.torque_idx = self.source.integer(-9999, 9999);
         }
         self.scene = Some(Scene::new(self.params.gravity, &terrain, force));
+        self.terrain = Some(terrain);
         self.prev_shaping = None;
         self.elapsed = 0;
+        self.ending = None;
         self.zone = None;
         self.physics_step([0.0, 0.0]);
         self.zone = self.params.danger_zone.as_ref().map(|ranges| ranges.draw(self.source.as_mut()));
@@ -162,8 +200,9 @@ impl LunarLander {
     }
 
     /// Gymnasium's `step` without the time limit: wind, engines, `world.Step`, observation,
-    /// shaping reward, termination. Returns (reward, terminated, landed).
-    fn physics_step(&mut self, action: [f64; 2]) -> (f64, bool, bool) {
+    /// shaping reward, termination. Returns (reward, ending), the ending being Gymnasium's
+    /// termination of this step, if any.
+    fn physics_step(&mut self, action: [f64; 2]) -> (f64, Option<Ending>) {
         let scene = self.scene.as_mut().expect("reset() must be called before step()");
         let before = scene.lander();
         if self.params.enable_wind && !(before.leg_contact[0] || before.leg_contact[1]) {
@@ -211,17 +250,21 @@ impl LunarLander {
         self.prev_shaping = Some(shaping);
         reward -= m_power * 0.30;
         reward -= s_power * 0.03;
-        let mut terminated = false;
-        if after.game_over || self.state[0].abs() >= 1.0 {
-            terminated = true;
+        // Gymnasium's order: a crash or leaving the viewport, then overridden by rest.
+        let mut ending = None;
+        if after.game_over {
+            ending = Some(Ending::Crashed);
+        } else if self.state[0].abs() >= 1.0 {
+            ending = Some(Ending::OutOfBounds);
+        }
+        if ending.is_some() {
             reward = -100.0;
         }
-        let landed = !after.awake;
-        if landed {
-            terminated = true;
+        if !after.awake {
+            ending = Some(Ending::Landed);
             reward = 100.0;
         }
-        (reward, terminated, landed)
+        (reward, ending)
     }
 
     fn observe(&self) -> Vec<f64> {
@@ -263,8 +306,12 @@ impl Environment for LunarLander {
     /// Gymnasium's `step` plus the `TimeLimit` and the zone penalty (−5 per step that ends in
     /// the zone). The episode may be stepped past termination, as Gymnasium's can.
     fn step(&mut self, u: &[f64]) -> Transition {
-        let (mut reward, terminated, landed) = self.physics_step([u[0], u[1]]);
+        let (mut reward, ending) = self.physics_step([u[0], u[1]]);
         self.elapsed += 1;
+        let truncated = self.elapsed >= self.spec.max_episode_steps;
+        if self.ending.is_none() {
+            self.ending = ending.or(truncated.then_some(Ending::TimeLimit));
+        }
         let in_danger_zone = self.in_zone();
         if in_danger_zone {
             reward -= self.params.danger_penalty;
@@ -272,9 +319,9 @@ impl Environment for LunarLander {
         Transition {
             observation: self.observe(),
             reward,
-            terminated,
-            truncated: self.elapsed >= self.spec.max_episode_steps,
-            info: StepInfo { success: landed, in_danger_zone },
+            terminated: ending.is_some(),
+            truncated,
+            info: StepInfo { success: ending == Some(Ending::Landed), in_danger_zone },
         }
     }
 
@@ -315,9 +362,21 @@ impl Environment for LunarLander {
     }
 
     /// Table 1's distance to the goal: ‖(x, y)‖ of the lander from the pad centre, in
-    /// observation units, at the end of the episode.
+    /// observation units, at the end of the episode; and why the episode ended, as one flag
+    /// (1.0 or 0.0) per [`Ending`], so that their means are the termination rates.
     fn episode_metrics(&self) -> Vec<(&'static str, f64)> {
-        vec![("distance_to_goal", self.state[0].hypot(self.state[1]))]
+        let mut metrics = vec![("distance_to_goal", self.state[0].hypot(self.state[1]))];
+        metrics.extend(Ending::ALL.map(|(ending, name)| (name, f64::from(u8::from(self.ending == Some(ending))))));
+        metrics
+    }
+
+    /// The terrain, pad, flags, zone, path and hull poses in metres (see `picture.rs`).
+    fn picture(&self, states: &[Vec<f64>]) -> Picture {
+        self.episode_picture(states)
+    }
+
+    fn picture_point(&self, x: &[f64]) -> [f64; 2] {
+        Self::world_point(x)
     }
 }
 

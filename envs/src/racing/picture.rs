@@ -56,6 +56,6 @@ impl Racing {
         }
         let laps = states.last().map_or(0.0, |x| x[index::PROGRESS] / track.length());
         let title = format!("racing on `{}`: {} steps, {laps:.2} laps", track.name(), states.len().saturating_sub(1));
-        Picture { title, elements }
+        Picture { title, axes: ["x (m)".into(), "y (m)".into()], elements }
     }
 }
