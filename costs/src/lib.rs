@@ -13,6 +13,7 @@
 //! | `terminal-value` | Eq. 41: −V(ψ(x_H)) | the learner's critic (batched over K) |
 //! | `collision` | Eq. 44: 1[‖p − p_opponent‖ ≤ d_contact] | planar position, tracked `opponent_x`, `opponent_y` |
 //! | `boundary` | Eq. 45: [max(0, BP − 1)]² | tracked `boundary_proportion` |
+//! | `setpoint` | Σ w_i·(x_i − c_i)², fixed set-points (a J_other term) | named tracked coordinates |
 //!
 //! Weights (w_RL, w_D, …) are not part of a term: the config gives each term its weight.
 
@@ -22,6 +23,7 @@ mod collision;
 mod danger;
 mod negative_reward;
 mod quadratic;
+mod setpoint;
 mod target_tracking;
 mod terminal_value;
 
@@ -31,6 +33,7 @@ pub use collision::Collision;
 pub use danger::Danger;
 pub use negative_reward::NegativeReward;
 pub use quadratic::Quadratic;
+pub use setpoint::Setpoint;
 pub use target_tracking::TargetTracking;
 pub use terminal_value::TerminalValue;
 

@@ -107,6 +107,8 @@ impl Dynamics for LunarLanderModel {
             tracked: vec![
                 TrackedCoordinate { name: "x_dot", periodic: false },
                 TrackedCoordinate { name: "y_dot", periodic: false },
+                TrackedCoordinate { name: "angle", periodic: false },
+                TrackedCoordinate { name: "angular_velocity", periodic: false },
             ],
             has_position: true,
         }
@@ -156,10 +158,10 @@ impl Dynamics for LunarLanderModel {
         next[7] = x[7];
     }
 
-    /// (ẋ, ẏ), the target velocities of the RL action (paper Sec. 5), in observation units.
+    /// (ẋ, ẏ), the target velocities of the RL action (paper Sec. 5), in observation units;
+    /// then the attitude (φ, φ̇ in observation units) that a `setpoint` term can hold.
     fn tracked<R: Real>(&self, x: &[R], out: &mut [R]) {
-        out[0] = x[2];
-        out[1] = x[3];
+        out[..4].copy_from_slice(&[x[2], x[3], x[4], x[5]]);
     }
 
     /// (x, y) in observation units: the pad is at (0, 0) (Eq. 42 and 43 read it).
