@@ -4,7 +4,8 @@ use rlmpc_core::registry::{BuildError, CostRegistration, Params};
 use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
 use serde::Deserialize;
 
-/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = scale ⊙ a and x_sel the model's tracked coordinates
+/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = scale ⊙ a (or scale ⊙ clip(a, −c, c) when a
+/// bound c is set: SB3's clipping of a Gaussian action to its box) and x_sel the model's tracked coordinates
 /// (e.g. (θ1, θ2) in Acrobot, (ẋ, ẏ) in Lunar Lander). Periodic coordinates compare through
 /// `angle_normalize`, so a target of π is reached from either side.
 #[derive(Clone, Debug)]
@@ -15,6 +16,8 @@ pub struct TargetTracking {
     periodic: Vec<bool>,
     /// x* = scale ⊙ a: the target each unit of action means.
     scale: Vec<f64>,
+    /// c: each action entry is clipped to [−c, c] before scaling; `None` takes a as it is.
+    action_bound: Option<f64>,
 }
 
 impl CostCoupling for TargetTracking {
@@ -25,6 +28,10 @@ impl CostCoupling for TargetTracking {
         let mut squared = R::zero();
         for (((&index, &periodic), &scale), &action) in self.selected.iter().zip(&self.periodic).zip(&self.scale).zip(a)
         {
+            let action = match self.action_bound {
+                Some(c) => action.clamp(R::splat(-c), R::splat(c)),
+                None => action,
+            };
             let error = step.tracked[index] - R::splat(scale) * action;
             let error = if periodic { error.angle_normalize() } else { error };
             squared += error * error;
@@ -44,6 +51,10 @@ struct TargetTrackingParams {
     /// action in [−1, 1] into a target angle in [−π, π].
     #[serde(default)]
     scale: Option<Vec<f64>>,
+    /// c > 0: clip each action entry to [−c, c] before scaling, as SB3 clips a Gaussian
+    /// policy's action to its Box bounds (default: no clipping, the paper's Eq. 39 as written).
+    #[serde(default)]
+    action_bound: Option<f64>,
     /// Compare angles modulo 2π (default); `false` takes Eq. 39's plain difference.
     #[serde(default = "wrap_angles_default")]
     wrap_angles: bool,
@@ -85,7 +96,15 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
             selected.len()
         )));
     }
-    Ok(Box::new(TargetTracking { selected, periodic, scale }))
+    if let Some(c) = params.action_bound {
+        if !(c.is_finite() && c > 0.0) {
+            return Err(BuildError::Invalid(format!("`action_bound` must be finite and > 0, got {c}")));
+        }
+    }
+    if let Some(s) = scale.iter().find(|s| !s.is_finite()) {
+        return Err(BuildError::Invalid(format!("`scale` must be finite, got {s}")));
+    }
+    Ok(Box::new(TargetTracking { selected, periodic, scale, action_bound: params.action_bound }))
 }
 
 rlmpc_core::inventory::submit! {
@@ -125,7 +144,12 @@ mod tests {
 
     #[test]
     fn distance_wraps_angles_but_not_plain_coordinates() {
-        let cost = TargetTracking { selected: vec![0, 1], periodic: vec![true, false], scale: vec![1.0, 1.0] };
+        let cost = TargetTracking {
+            selected: vec![0, 1],
+            periodic: vec![true, false],
+            scale: vec![1.0, 1.0],
+            action_bound: None,
+        };
         let pi = std::f64::consts::PI;
         let got = CostCoupling::running(&cost, &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 5.0]);
         assert!((got - (0.4f64.powi(2) + 9.0).sqrt()).abs() < 1e-12, "{got}");
@@ -159,6 +183,22 @@ mod tests {
         let params = toml::Value::Table(toml::toml! { scale = [2.0] });
         let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
         assert!(build(&mut de, &context(2)).is_err(), "one factor per coordinate");
+    }
+
+    #[test]
+    fn action_bound_clips_the_action_before_scaling() {
+        let params =
+            toml::Value::Table(toml::from_str("scale = [2.0, 10.0]\naction_bound = 0.5\nwrap_angles = false").unwrap());
+        let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+        let cost = build(&mut de, &context(2)).ok().unwrap();
+        // a = (3, −0.25) is clipped to (0.5, −0.25): x* = (1, −2.5).
+        let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[1.0, -2.5]), &[3.0, -0.25]);
+        assert!(got.abs() < 1e-12, "x* = (1, −2.5) is reached: {got}");
+        for bad in [0.0, -1.0, f64::INFINITY] {
+            let params = toml::Value::Table(toml::Table::from_iter([("action_bound".to_string(), bad.into())]));
+            let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+            assert!(build(&mut de, &context(2)).is_err(), "action_bound = {bad} is refused");
+        }
     }
 
     #[test]
