@@ -53,6 +53,9 @@ pub struct LunarLanderParams {
     pub danger_penalty: f64,
     /// Steps after which the episode is truncated (Gymnasium: 1000).
     pub max_episode_steps: usize,
+    /// Give MPPI's surrogate a ground (`LunarLanderModel::with_ground`); App. B.2's surrogate
+    /// has none (default `false`).
+    pub surrogate_ground: bool,
 }
 
 impl Default for LunarLanderParams {
@@ -65,6 +68,7 @@ impl Default for LunarLanderParams {
             danger_zone: None,
             danger_penalty: 5.0,
             max_episode_steps: MAX_EPISODE_STEPS,
+            surrogate_ground: false,
         }
     }
 }
@@ -149,7 +153,8 @@ impl LunarLander {
             action_space: BoxSpace { low: vec![-1.0; 2], high: vec![1.0; 2] },
             max_episode_steps: params.max_episode_steps,
         };
-        let model = Arc::new(LunarLanderModel::new(params.gravity, params.danger_penalty));
+        let model =
+            Arc::new(LunarLanderModel::new(params.gravity, params.danger_penalty).with_ground(params.surrogate_ground));
         Ok(Self {
             params,
             spec,

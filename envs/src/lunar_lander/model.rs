@@ -62,6 +62,8 @@ pub struct LunarLanderModel {
     pub gravity: f64,
     /// Subtracted per step that ends in the danger zone (App. B.2: 5).
     pub danger_penalty: f64,
+    /// Whether the surrogate has a ground (see [`LunarLanderModel::with_ground`]).
+    pub ground: bool,
 }
 
 impl Default for LunarLanderModel {
@@ -73,7 +75,17 @@ impl Default for LunarLanderModel {
 impl LunarLanderModel {
     /// A model with the given gravity and zone penalty.
     pub fn new(gravity: f64, danger_penalty: f64) -> Self {
-        Self { gravity, danger_penalty }
+        Self { gravity, danger_penalty, ground: false }
+    }
+
+    /// The same model with a ground: a flat floor at the pad's height (y = 0) — none when the
+    /// lander already flies below that height — or at the lander's own height while a leg
+    /// touches (the only terrain it knows of is what it stands on). A step that would end below the floor ends on it with the downward and sideways
+    /// velocity and the spin taken away, and both leg flags set; a step that ends above it
+    /// clears them. Without it (the paper's App. B.2 as written) the legs' flags are carried
+    /// unchanged and the lander sinks through the pad.
+    pub fn with_ground(self, ground: bool) -> Self {
+        Self { ground, ..self }
     }
 
     /// Main and side engine power of a control, as Gymnasium maps them: main fires for
@@ -84,6 +96,24 @@ impl LunarLanderModel {
         let main = R::select(u[0].gt(zero), (u[0].clamp(zero, one) + one) * half, zero);
         let side = R::select(u[1].abs().gt(half), u[1].abs().clamp(half, one), zero);
         (main, side)
+    }
+
+    /// The ground of [`LunarLanderModel::with_ground`], applied to a free-flight step from
+    /// `x` to `next`: below the floor → on it, at rest but for an upward velocity.
+    fn land_on_floor<R: Real>(x: &[R], next: &mut [R]) {
+        let (zero, one) = (R::zero(), R::one());
+        let standing = (x[6] + x[7]).gt(R::splat(0.5));
+        // Flying below the pad's height (over a valley), the model knows no floor beneath.
+        let floor = R::select(x[1].lt(zero), R::splat(f64::NEG_INFINITY), zero);
+        let floor = R::select(standing, x[1], floor);
+        let below = next[1].le(floor);
+        next[1] = R::select(below, floor, next[1]);
+        next[2] = R::select(below, zero, next[2]);
+        next[3] = R::select(below, next[3].max(zero), next[3]);
+        next[5] = R::select(below, zero, next[5]);
+        let contact = R::select(below, one, zero);
+        next[6] = contact;
+        next[7] = contact;
     }
 }
 
@@ -156,6 +186,9 @@ impl Dynamics for LunarLanderModel {
         next[5] = omega * c(1.0 / OMEGA_UNIT);
         next[6] = x[6];
         next[7] = x[7];
+        if self.ground {
+            Self::land_on_floor(x, next);
+        }
     }
 
     /// (ẋ, ẏ), the target velocities of the RL action (paper Sec. 5), in observation units;
@@ -245,28 +278,72 @@ mod tests {
     }
 
     #[test]
+    fn the_ground_stops_a_fall_at_the_pad_or_where_the_lander_stands() {
+        let model = LunarLanderModel::default().with_ground(true);
+        let step = |x: [f64; 8]| {
+            let mut next = [0.0; 8];
+            model.step(&x, &[0.0, 0.0], &mut next);
+            next
+        };
+        // Falling onto the pad: on it, at rest, both legs down (r̂ sees their +10 each).
+        let landing = step([0.1, 0.001, 0.2, -0.3, 0.05, 0.4, 0.0, 0.0]);
+        assert_eq!(
+            [landing[1], landing[2], landing[3], landing[5], landing[6], landing[7]],
+            [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+        );
+        // Standing on terrain above the pad: the floor is where it stands.
+        let standing = step([0.5, 0.07, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]);
+        assert_eq!([standing[1], standing[3], standing[6], standing[7]], [0.07, 0.0, 1.0, 1.0]);
+        // High up, or flying below the pad's height with no leg down: free fall, legs cleared.
+        for x in [[0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.6, -0.1, 0.0, -0.1, 0.0, 0.0, 0.0, 0.0]] {
+            let (ground, free) = (step(x), {
+                let mut next = [0.0; 8];
+                LunarLanderModel::default().step(&x, &[0.0, 0.0], &mut next);
+                next
+            });
+            assert_eq!(ground[..6], free[..6], "from {x:?}");
+            assert_eq!(ground[6..], [0.0, 0.0]);
+        }
+        // The main engine at full power lifts a standing lander off: legs up.
+        let mut lift = [0.0; 8];
+        model.step(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0], &[1.0, 0.0], &mut lift);
+        assert!(lift[1] > 0.0 && lift[3] > 0.0 && lift[6] == 0.0, "{lift:?}");
+    }
+
+    #[test]
     fn lanes_agree_with_f64() {
-        let model = LunarLanderModel::default();
-        let states: Vec<[f64; 8]> =
-            (0..16).map(|i| [0.05 * i as f64 - 0.4, 1.0, 0.3, -0.2, 0.1 * i as f64 - 0.8, 0.2, 0.0, 1.0]).collect();
+        // Heights around the pad's, some lanes standing, so that the ground's branches differ.
+        let states: Vec<[f64; 8]> = (0..16)
+            .map(|i| {
+                let leg = f64::from(u8::from(i % 3 == 0));
+                [0.05 * i as f64 - 0.4, 0.004 * i as f64 - 0.02, 0.3, -0.2, 0.1 * i as f64 - 0.8, 0.2, leg, leg]
+            })
+            .collect();
         let controls: Vec<[f64; 2]> = (0..16).map(|i| [0.15 * i as f64 - 1.0, 1.0 - 0.13 * i as f64]).collect();
         let column = |k: usize| Lanes::load(&states.iter().map(|s| s[k]).collect::<Vec<_>>());
         let x: Vec<Lanes> = (0..8).map(column).collect();
         let u: Vec<Lanes> = (0..2).map(|k| Lanes::load(&controls.iter().map(|c| c[k]).collect::<Vec<_>>())).collect();
-        let mut next = vec![Lanes::splat(0.0); 8];
-        model.step(&x, &u, &mut next);
-        let mut lane_reward = [0.0; 16];
-        model.reward(&x, &u, &next, None).store(&mut lane_reward);
-        for i in 0..16 {
-            let mut expected = [0.0; 8];
-            model.step(&states[i], &controls[i], &mut expected);
-            for k in 0..8 {
-                let mut got = [0.0; 16];
-                next[k].store(&mut got);
-                assert!((got[i] - expected[k]).abs() < 1e-5, "lane {i} component {k}: {} vs {}", got[i], expected[k]);
+        for model in [LunarLanderModel::default(), LunarLanderModel::default().with_ground(true)] {
+            let mut next = vec![Lanes::splat(0.0); 8];
+            model.step(&x, &u, &mut next);
+            let mut lane_reward = [0.0; 16];
+            model.reward(&x, &u, &next, None).store(&mut lane_reward);
+            for i in 0..16 {
+                let mut expected = [0.0; 8];
+                model.step(&states[i], &controls[i], &mut expected);
+                for k in 0..8 {
+                    let mut got = [0.0; 16];
+                    next[k].store(&mut got);
+                    assert!(
+                        (got[i] - expected[k]).abs() < 1e-5,
+                        "lane {i} component {k}: {} vs {}",
+                        got[i],
+                        expected[k]
+                    );
+                }
+                let reward = model.reward(&states[i], &controls[i], &expected, None);
+                assert!((lane_reward[i] - reward).abs() < 1e-3, "lane {i}: {} vs {reward}", lane_reward[i]);
             }
-            let reward = model.reward(&states[i], &controls[i], &expected, None);
-            assert!((lane_reward[i] - reward).abs() < 1e-3, "lane {i}: {} vs {reward}", lane_reward[i]);
         }
     }
 }
