@@ -4,8 +4,9 @@ use rlmpc_core::registry::{BuildError, CostRegistration, Params};
 use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
 use serde::Deserialize;
 
-/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = scale ⊙ a (or scale ⊙ clip(a, −c, c) when a
-/// bound c is set: SB3's clipping of a Gaussian action to its box) and x_sel the model's tracked coordinates
+/// J_RL = ‖x_sel − x*(a)‖ (Eq. 39), with x* = offset + scale ⊙ a (a clipped to [−c, c] first
+/// when a bound c is set: SB3's clipping of a Gaussian action to its box, so that x* ranges
+/// over the box offset ± c·scale) and x_sel the model's tracked coordinates
 /// (e.g. (θ1, θ2) in Acrobot, (ẋ, ẏ) in Lunar Lander). Periodic coordinates compare through
 /// `angle_normalize`, so a target of π is reached from either side.
 #[derive(Clone, Debug)]
@@ -14,8 +15,10 @@ pub struct TargetTracking {
     selected: Vec<usize>,
     /// Whether each selected coordinate is an angle.
     periodic: Vec<bool>,
-    /// x* = scale ⊙ a: the target each unit of action means.
+    /// x* = offset + scale ⊙ a: the target each unit of action means.
     scale: Vec<f64>,
+    /// The target of a = 0.
+    offset: Vec<f64>,
     /// c: each action entry is clipped to [−c, c] before scaling; `None` takes a as it is.
     action_bound: Option<f64>,
 }
@@ -26,13 +29,15 @@ impl CostCoupling for TargetTracking {
     }
     fn running<R: Real>(&self, step: &StepView<'_, R>, a: &[R]) -> R {
         let mut squared = R::zero();
-        for (((&index, &periodic), &scale), &action) in self.selected.iter().zip(&self.periodic).zip(&self.scale).zip(a)
+        let targets = self.scale.iter().zip(&self.offset);
+        for (((&index, &periodic), (&scale, &offset)), &action) in
+            self.selected.iter().zip(&self.periodic).zip(targets).zip(a)
         {
             let action = match self.action_bound {
                 Some(c) => action.clamp(R::splat(-c), R::splat(c)),
                 None => action,
             };
-            let error = step.tracked[index] - R::splat(scale) * action;
+            let error = step.tracked[index] - R::splat(offset) - R::splat(scale) * action;
             let error = if periodic { error.angle_normalize() } else { error };
             squared += error * error;
         }
@@ -51,6 +56,10 @@ struct TargetTrackingParams {
     /// action in [−1, 1] into a target angle in [−π, π].
     #[serde(default)]
     scale: Option<Vec<f64>>,
+    /// x* = offset + scale ⊙ a: the target of a zero action, one per selected coordinate
+    /// (default 0).
+    #[serde(default)]
+    offset: Option<Vec<f64>>,
     /// c > 0: clip each action entry to [−c, c] before scaling, as SB3 clips a Gaussian
     /// policy's action to its Box bounds (default: no clipping, the paper's Eq. 39 as written).
     #[serde(default)]
@@ -101,10 +110,18 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
             return Err(BuildError::Invalid(format!("`action_bound` must be finite and > 0, got {c}")));
         }
     }
-    if let Some(s) = scale.iter().find(|s| !s.is_finite()) {
-        return Err(BuildError::Invalid(format!("`scale` must be finite, got {s}")));
+    let offset = params.offset.unwrap_or_else(|| vec![0.0; selected.len()]);
+    if offset.len() != selected.len() {
+        return Err(BuildError::Invalid(format!(
+            "`offset` has {} entries for {} tracked coordinates",
+            offset.len(),
+            selected.len()
+        )));
     }
-    Ok(Box::new(TargetTracking { selected, periodic, scale, action_bound: params.action_bound }))
+    if let Some(v) = scale.iter().chain(&offset).find(|v| !v.is_finite()) {
+        return Err(BuildError::Invalid(format!("`scale` and `offset` must be finite, got {v}")));
+    }
+    Ok(Box::new(TargetTracking { selected, periodic, scale, offset, action_bound: params.action_bound }))
 }
 
 rlmpc_core::inventory::submit! {
@@ -148,6 +165,7 @@ mod tests {
             selected: vec![0, 1],
             periodic: vec![true, false],
             scale: vec![1.0, 1.0],
+            offset: vec![0.0, 0.0],
             action_bound: None,
         };
         let pi = std::f64::consts::PI;
@@ -186,14 +204,16 @@ mod tests {
     }
 
     #[test]
-    fn action_bound_clips_the_action_before_scaling() {
-        let params =
-            toml::Value::Table(toml::from_str("scale = [2.0, 10.0]\naction_bound = 0.5\nwrap_angles = false").unwrap());
+    fn action_bound_clips_the_action_before_scaling_and_offset_shifts_the_target() {
+        let params = toml::Value::Table(
+            toml::from_str("scale = [2.0, 10.0]\noffset = [0.0, -3.0]\naction_bound = 0.5\nwrap_angles = false")
+                .unwrap(),
+        );
         let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
         let cost = build(&mut de, &context(2)).ok().unwrap();
-        // a = (3, −0.25) is clipped to (0.5, −0.25): x* = (1, −2.5).
-        let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[1.0, -2.5]), &[3.0, -0.25]);
-        assert!(got.abs() < 1e-12, "x* = (1, −2.5) is reached: {got}");
+        // a = (3, −0.25) is clipped to (0.5, −0.25): x* = (0, −3) + (1, −2.5).
+        let got = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[1.0, -5.5]), &[3.0, -0.25]);
+        assert!(got.abs() < 1e-12, "x* = (1, −5.5) is reached: {got}");
         for bad in [0.0, -1.0, f64::INFINITY] {
             let params = toml::Value::Table(toml::Table::from_iter([("action_bound".to_string(), bad.into())]));
             let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
