@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::Planner;
-use rlmpc::core::trainer::{Trainer, UpdatePeriod, UpdateRecord};
 use rlmpc::core::MixingMode;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::Planner;
+use rlmpc::runner::trainer::{Trainer, UpdatePeriod, UpdateRecord};
 
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
-use rlmpc::core::evaluation::mean_and_std;
-use rlmpc::core::welch::welch_t_test;
+use rlmpc::lab::welch::welch_t_test;
+use rlmpc::runner::evaluation::mean_and_std;
 
 use super::run_files::{read_columns, read_eval, run_name, summary};
 use super::table::table;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rlmpc::core::evaluation::{summarize, MetricSummary};
+use rlmpc::runner::evaluation::{summarize, MetricSummary};
 
 use super::table::table;
 use super::{eval, mppi, train};

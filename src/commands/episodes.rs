@@ -2,10 +2,10 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::evaluation::{
+use rlmpc::core::{Environment, HighLevelPolicy};
+use rlmpc::runner::evaluation::{
     metric_names, run_episode, summarize, EpisodeResult, MetricSummary, Planner, COMMON_METRICS,
 };
-use rlmpc::core::{Environment, HighLevelPolicy};
 
 use super::table::table;
 

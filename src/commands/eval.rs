@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{summarize, EpisodeResult, Planner};
 use rlmpc::core::registry::LearnerShape;
-use rlmpc::core::run_dir::{write_atomically, RunDir};
-use rlmpc::core::trainer::Controller;
 use rlmpc::core::{Environment, PolicyLearner};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{summarize, EpisodeResult, Planner};
+use rlmpc::runner::run_dir::{write_atomically, RunDir};
+use rlmpc::runner::trainer::Controller;
 
 use super::episodes::{print_results, run_episodes};
 
@@ -46,7 +46,7 @@ impl TrainedRun {
         let mut experiment = Experiment::load(config.unwrap_or(&run.config_path()))?;
         // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
         experiment.config.mppi.candidates = 1;
-        rlmpc::plugins::load_all(experiment.plugin_paths())?;
+        rlmpc::loader::load_all(experiment.plugin_paths())?;
         let config = &experiment.config;
         let env = experiment.build_env()?;
         let hierarchical = config.training.controller == Controller::Hierarchical;

@@ -22,7 +22,7 @@ fn print_kind<K: PluginKind>(title: &str) -> anyhow::Result<()> {
 
 /// Loads the requested plugin libraries, then prints the plugin table.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    for plugin in rlmpc::plugins::load_all(&args.plugins)? {
+    for plugin in rlmpc::loader::load_all(&args.plugins)? {
         println!("loaded plugin {}", plugin.path.display());
     }
     print_kind::<EnvKind>("environments")?;

@@ -8,12 +8,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rand::SeedableRng;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{choose_control, Planner};
 use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
 use rlmpc::core::{BoxSpace, Environment, PolicyLearner};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{choose_control, Planner};
 
 use super::eval::TrainedRun;
 use super::table::table;
@@ -161,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let mut env = match (&args.env, &args.config) {
                 (_, Some(path)) => {
                     let experiment = Experiment::load(path)?;
-                    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+                    rlmpc::loader::load_all(experiment.plugin_paths())?;
                     experiment.build_env()?
                 }
                 (Some(name), None) => {

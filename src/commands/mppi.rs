@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{EpisodeResult, Planner};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::default_configs::ACROBOT_PURE_MPPI;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{EpisodeResult, Planner};
 
 use super::episodes::{print_results, run_episodes};
 
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
     }
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    rlmpc::loader::load_all(experiment.plugin_paths())?;
     let episodes = args.episodes.unwrap_or(experiment.config.evaluation.episodes);
     let results = pure_mppi(&experiment, episodes)?;
     let summary = print_results(&results, experiment.config.seed);

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rlmpc::core::fixture;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
+use rlmpc::lab::fixture;
 
 /// Arguments of `rlmpc rollout`.
 #[derive(clap::Args)]

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::config::Experiment;
-use rlmpc::core::run_dir::RunDir;
-use rlmpc::core::trainer::Trainer;
 use rlmpc::default_configs::ACROBOT_PPO_MPPI_SHORT;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::run_dir::RunDir;
+use rlmpc::runner::trainer::Trainer;
 
 /// Arguments of `rlmpc train`.
 #[derive(clap::Args)]
@@ -43,7 +43,7 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     if let Some(steps) = args.steps {
         experiment.config.training.total_steps = steps;
     }
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    rlmpc::loader::load_all(experiment.plugin_paths())?;
     Ok(experiment)
 }
 
@@ -55,7 +55,7 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
         if let Some(steps) = args.steps {
             experiment.config.training.total_steps = steps;
         }
-        rlmpc::plugins::load_all(experiment.plugin_paths())?;
+        rlmpc::loader::load_all(experiment.plugin_paths())?;
         let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
         run.truncate_progress(trainer.updates())?;
         println!("resuming {} at update {} ({} steps)", run.path().display(), trainer.updates(), trainer.env_steps());

@@ -1,0 +1,221 @@
+//! Experiment files (TOML): which plugins to use and their parameters.
+//!
+//! ```toml
+//! seed = 0
+//! plugins = ["plugins/libmy_costs.so"]   # optional: plugin libraries to load first
+//!
+//! [env]
+//! name = "acrobot"
+//! params = { danger_zone = { x = 1.4, y = 0.6, width = 0.6, height = 0.6 } }
+//!
+//! [mppi]            # paper Table 5
+//! num_samples = 100
+//! horizon = 10
+//!
+//! [[costs]]         # Eq. 38: Σ weight · term
+//! name = "target-tracking"
+//! weight = 50.0
+//!
+//! [planner]
+//! action = [3.14159, 0.0]
+//! ```
+//!
+//! Unknown keys, missing keys and wrong types are errors naming the key and where it is.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::trainer::TrainingConfig;
+use rlmpc_core::cost::{Cost, CostContext};
+use rlmpc_core::env::Environment;
+use rlmpc_core::mppi::MppiConfig;
+use rlmpc_core::params::PluginSpec;
+use rlmpc_core::policy::PolicyLearner;
+use rlmpc_core::registry::{CostKind, EnvKind, LearnerKind, LearnerShape, SchedulerKind};
+use rlmpc_core::scheduler::InfluenceScheduler;
+use rlmpc_core::{Error, WeightedSum};
+
+fn default_weight() -> f64 {
+    1.0
+}
+fn default_episodes() -> usize {
+    50
+}
+
+/// One term of Eq. 38: a cost plugin with its weight.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostTerm {
+    /// Registry name of the cost plugin.
+    pub name: String,
+    /// Its weight w in Eq. 38 (w_RL, w_D, …; default 1).
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+    /// The plugin's own parameters.
+    #[serde(default)]
+    pub params: Option<toml::Table>,
+}
+
+/// `[planner]`: the high-level action a that conditions the cost.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannerConfig {
+    /// The RL action a given to every cost term when MPPI runs without a learned policy
+    /// (e.g. target angles); empty for costs that ignore it.
+    #[serde(default)]
+    pub action: Vec<f64>,
+    /// Size of a when a learner chooses it (default: the length of `action`).
+    #[serde(default)]
+    pub action_dim: Option<usize>,
+}
+
+impl PlannerConfig {
+    /// Size of the RL action a.
+    pub fn action_dim(&self) -> usize {
+        self.action_dim.unwrap_or(self.action.len())
+    }
+}
+
+/// `[evaluation]`: how results are measured.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationConfig {
+    /// Episodes per evaluation (paper: 50).
+    #[serde(default = "default_episodes")]
+    pub episodes: usize,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        Self { episodes: default_episodes() }
+    }
+}
+
+/// A whole experiment file.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Master seed: episode resets and MPPI noise derive from it.
+    #[serde(default)]
+    pub seed: u64,
+    /// Plugin libraries (`.so`, `.dylib`, `.dll`) that register more environments, costs or
+    /// schedulers; loaded before anything is built (see the book's Plugins chapter). Relative
+    /// paths resolve against the config file's directory.
+    #[serde(default)]
+    pub plugins: Vec<PathBuf>,
+    /// The environment plugin.
+    pub env: PluginSpec,
+    /// MPPI settings (paper Table 5).
+    #[serde(default)]
+    pub mppi: MppiConfig,
+    /// The terms of Eq. 38. None means pure MPPI's cost, −r̂ (`negative-reward`).
+    #[serde(default)]
+    pub costs: Vec<CostTerm>,
+    /// The fixed high-level action for pure MPPI.
+    #[serde(default)]
+    pub planner: PlannerConfig,
+    /// Evaluation settings.
+    #[serde(default)]
+    pub evaluation: EvaluationConfig,
+    /// How the trainer collects data and updates (Alg. 1).
+    #[serde(default)]
+    pub training: TrainingConfig,
+    /// The policy learner (default `ppo` with its defaults).
+    #[serde(default)]
+    pub learner: Option<PluginSpec>,
+    /// The influence scheduler that sets ρ (default `fixed` with ρ = 0).
+    #[serde(default)]
+    pub scheduler: Option<PluginSpec>,
+}
+
+/// A parsed experiment file together with its text (for error locations).
+#[derive(Clone, Debug)]
+pub struct Experiment {
+    /// The parsed settings.
+    pub config: ExperimentConfig,
+    /// Where they came from (a path, or a name such as `<bench>`), for messages.
+    pub origin: String,
+    /// Directory that relative paths in the file resolve against: the file's own directory,
+    /// or `None` (the working directory) for text that did not come from a file.
+    pub dir: Option<PathBuf>,
+}
+
+impl Experiment {
+    /// Parses TOML text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, Error> {
+        let config = toml::from_str(text).map_err(|e: toml::de::Error| Error::Config {
+            origin: origin.to_string(),
+            message: describe_toml_error(text, &e),
+        })?;
+        Ok(Self { config, origin: origin.to_string(), dir: None })
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let mut experiment = Self::parse(&path.display().to_string(), &text)?;
+        experiment.dir = Some(path.parent().unwrap_or(Path::new("")).to_path_buf());
+        Ok(experiment)
+    }
+
+    /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading
+    /// them is up to the caller (`rlmpc_loader::load_all`): core does not open libraries.
+    pub fn plugin_paths(&self) -> Vec<PathBuf> {
+        let dir = self.dir.as_deref().unwrap_or(Path::new(""));
+        self.config.plugins.iter().map(|path| dir.join(path)).collect()
+    }
+
+    /// Builds the configured environment.
+    pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
+        self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params))
+    }
+
+    /// Builds the configured policy learner (default: `ppo` with its defaults).
+    pub fn build_learner(&self, shape: &LearnerShape) -> Result<Box<dyn PolicyLearner>, Error> {
+        let spec = self.config.learner.clone().unwrap_or_else(|| PluginSpec::named("ppo"));
+        spec.build::<LearnerKind, _>(&self.origin, "learner.params", |reg, params| (reg.build)(params, shape))
+    }
+
+    /// Builds the configured influence scheduler (default: `fixed` with ρ = 0).
+    pub fn build_scheduler(&self) -> Result<Box<dyn InfluenceScheduler>, Error> {
+        match &self.config.scheduler {
+            Some(spec) => spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p)),
+            None => {
+                let mut params = toml::Table::new();
+                params.insert("rho".into(), toml::Value::Float(0.0));
+                let spec = PluginSpec { name: "fixed".into(), params: Some(params) };
+                spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p))
+            }
+        }
+    }
+
+    /// Builds Eq. 38's weighted sum of the configured cost terms (or −r̂ when none is given).
+    pub fn build_cost(&self, context: &CostContext) -> Result<WeightedSum, Error> {
+        let default = [CostTerm { name: "negative-reward".into(), weight: 1.0, params: None }];
+        let terms = if self.config.costs.is_empty() { &default[..] } else { &self.config.costs[..] };
+        let mut built: Vec<(f64, Box<dyn Cost>)> = Vec::with_capacity(terms.len());
+        for (i, term) in terms.iter().enumerate() {
+            let spec = PluginSpec { name: term.name.clone(), params: term.params.clone() };
+            let table = format!("costs[{i}].params");
+            built.push((
+                term.weight,
+                spec.build::<CostKind, _>(&self.origin, &table, |reg, p| (reg.build)(p, context))?,
+            ));
+        }
+        Ok(WeightedSum::new(built))
+    }
+}
+
+/// toml's message with the line it points at.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}

@@ -1,0 +1,245 @@
+//! Running episodes of the hierarchical controller and summarising them as the paper's
+//! tables do (mean ± std over episodes, DECISIONS §7).
+
+use std::sync::Arc;
+
+use crate::config::Experiment;
+use rlmpc_core::env::{check_transition, Environment};
+use rlmpc_core::geometry::DangerZone;
+use rlmpc_core::model::SurrogateModel;
+use rlmpc_core::mppi::{Mppi, NoiseInput};
+use rlmpc_core::policy::{Critic, HighLevelPolicy};
+use rlmpc_core::{Cost, CostContext, Error};
+
+/// What one episode achieved.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EpisodeResult {
+    /// The task was accomplished (goal height, safe landing, finish).
+    pub success: bool,
+    /// Steps taken.
+    pub steps: usize,
+    /// Sum of rewards.
+    pub episode_return: f64,
+    /// Steps that ended inside the danger zone.
+    pub danger_steps: usize,
+    /// The environment's own metrics at the end ([`Environment::episode_metrics`]).
+    pub domain: Vec<(&'static str, f64)>,
+}
+
+impl EpisodeResult {
+    /// The value of metric `name`: one of the four common ones or a domain metric.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        match name {
+            "success" => Some(f64::from(u8::from(self.success))),
+            "steps" => Some(self.steps as f64),
+            "return" => Some(self.episode_return),
+            "danger_steps" => Some(self.danger_steps as f64),
+            _ => self.domain.iter().find(|(n, _)| *n == name).map(|(_, v)| *v),
+        }
+    }
+}
+
+/// The metrics every episode reports, in table order ([`EpisodeResult::metric`] names).
+pub const COMMON_METRICS: [&str; 4] = ["success", "steps", "return", "danger_steps"];
+
+/// Names of the metrics of `results`: the [`COMMON_METRICS`], then the domain's, in the order
+/// the environment reports them.
+pub fn metric_names(results: &[EpisodeResult]) -> Vec<&'static str> {
+    let mut names = COMMON_METRICS.to_vec();
+    for result in results {
+        for (name, _) in &result.domain {
+            if !names.contains(name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Mean and standard deviation (population, NumPy's default `ddof = 0`) of one metric.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MetricSummary {
+    /// Metric name.
+    pub name: &'static str,
+    /// Mean over episodes.
+    pub mean: f64,
+    /// Standard deviation over episodes.
+    pub std: f64,
+}
+
+/// Mean ± std of every metric in [`metric_names`] (over the episodes that report it).
+pub fn summarize(results: &[EpisodeResult]) -> Vec<MetricSummary> {
+    metric_names(results)
+        .into_iter()
+        .map(|name| {
+            let values: Vec<f64> = results.iter().filter_map(|r| r.metric(name)).collect();
+            let (mean, std) = mean_and_std(&values);
+            MetricSummary { name, mean, std }
+        })
+        .collect()
+}
+
+/// Mean and population standard deviation (ddof = 0, as the paper's tables report them); 0
+/// and 0 for no values.
+pub fn mean_and_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
+/// The low level of the hierarchy: MPPI with its model and cost.
+pub struct Planner {
+    /// The MPPI engine (holds the warm start).
+    pub mppi: Mppi,
+    /// The surrogate model M̂.
+    pub model: Arc<dyn SurrogateModel>,
+    /// The cost J(·; a) (Eq. 38).
+    pub cost: Box<dyn Cost>,
+}
+
+impl Planner {
+    /// The low level an experiment configures for `env`: the environment's surrogate, the
+    /// configured cost for RL actions of `action_dim` entries, and MPPI bounded by the action
+    /// space (where the config gives no bounds) and seeded with the experiment's seed.
+    pub fn from_experiment(experiment: &Experiment, env: &dyn Environment, action_dim: usize) -> Result<Self, Error> {
+        let model = env.surrogate();
+        let layout = model.layout();
+        let cost = experiment.build_cost(&CostContext { layout: layout.clone(), action_dim })?;
+        let space = &env.spec().action_space;
+        let config = &experiment.config;
+        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
+        Ok(Self { mppi, model, cost: Box::new(cost) })
+    }
+
+    /// One MPPI call from `state` under the M candidate RL actions (see [`Mppi::optimize`]).
+    /// When the cost has a critic term (Eq. 41), the K final states are mapped through ψ and
+    /// valued by `critic` in one batch, and −w·V(ψ(x_H)) joins every candidate's cost.
+    pub fn optimize(
+        &mut self,
+        state: &[f64],
+        actions: &[f64],
+        zone: Option<&DangerZone>,
+        critic: Option<&dyn Critic>,
+    ) -> Result<(), Error> {
+        let Self { mppi, model, cost } = self;
+        let weight = cost.critic_weight();
+        // Checked before the call starts, so that a refused call leaves MPPI as it was.
+        let critic = match critic {
+            None if weight != 0.0 => {
+                return Err(Error::Invalid(
+                    "the cost has a `terminal-value` term (Eq. 41), which needs a learner's critic: \
+                     pure MPPI has none; train a policy and evaluate its run instead"
+                        .into(),
+                ))
+            }
+            critic => critic,
+        };
+        mppi.roll_out(model.as_ref(), cost.as_ref(), state, actions, zone, NoiseInput::Sampled)?;
+        if let Some(critic) = critic.filter(|_| weight != 0.0) {
+            let nx = model.layout().state_dim;
+            let observations: Vec<f64> =
+                mppi.final_states().chunks_exact(nx).flat_map(|x| model.observe(x, zone)).collect();
+            let mut values = vec![0.0; mppi.final_states().len() / nx];
+            critic.value(&observations, &mut values);
+            values.iter_mut().for_each(|v| *v *= -weight);
+            mppi.add_terminal_costs(&values);
+        }
+        mppi.finish();
+        Ok(())
+    }
+}
+
+/// Runs one episode with the policy's deterministic action. With a planner (the hierarchy),
+/// each step the policy proposes `a`, MPPI plans under it, and the first control is applied;
+/// without one (a flat policy), the action is the control. `seed` resets the environment.
+pub fn run_episode(
+    env: &mut dyn Environment,
+    planner: Option<&mut Planner>,
+    policy: &mut dyn HighLevelPolicy,
+    seed: u64,
+) -> Result<EpisodeResult, Error> {
+    run_episode_observed(env, planner, policy, seed, &mut |_| {})
+}
+
+/// The control applied in `env`'s current state: the policy's deterministic action (its mean)
+/// for `observation`, passed through MPPI when there is a planner (the first control of the
+/// optimised sequence, which then becomes the warm start), or applied as it is by a flat
+/// policy. `action` is scratch space of the policy's action size.
+pub fn choose_control(
+    env: &dyn Environment,
+    planner: Option<&mut Planner>,
+    policy: &mut dyn HighLevelPolicy,
+    observation: &[f64],
+    action: &mut [f64],
+) -> Result<Vec<f64>, Error> {
+    policy.propose(observation, 1, true, action);
+    match planner {
+        Some(planner) => {
+            let zone = env.danger_zone();
+            let state = env.model_state().to_vec();
+            planner.optimize(&state, action, zone.as_ref(), policy.critic())?;
+            planner.mppi.commit(0);
+            Ok(planner.mppi.action(0).to_vec())
+        }
+        None => Ok(action.to_vec()),
+    }
+}
+
+/// [`run_episode`], calling `observe` with the environment after the reset and after every
+/// step (e.g. to record its model states for a picture).
+pub fn run_episode_observed(
+    env: &mut dyn Environment,
+    mut planner: Option<&mut Planner>,
+    policy: &mut dyn HighLevelPolicy,
+    seed: u64,
+    observe: &mut dyn FnMut(&dyn Environment),
+) -> Result<EpisodeResult, Error> {
+    let name = env.spec().name;
+    let mut observation = env.reset(Some(seed));
+    observe(&*env);
+    if let Some(planner) = planner.as_deref_mut() {
+        planner.mppi.reset();
+    }
+    let mut action = vec![0.0; policy.action_dim()];
+    let mut result =
+        EpisodeResult { success: false, steps: 0, episode_return: 0.0, danger_steps: 0, domain: Vec::new() };
+    loop {
+        let control = choose_control(&*env, planner.as_deref_mut(), policy, &observation, &mut action)?;
+        let transition = env.step(&control);
+        observe(&*env);
+        result.steps += 1;
+        check_transition(name, result.steps, &transition)?;
+        result.episode_return += transition.reward;
+        result.success |= transition.info.success;
+        result.danger_steps += usize::from(transition.info.in_danger_zone);
+        if transition.terminated || transition.truncated {
+            result.domain = env.episode_metrics();
+            return Ok(result);
+        }
+        observation = transition.observation;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_is_mean_and_population_std() {
+        let r = |success, steps, ret, distance| EpisodeResult {
+            success,
+            steps,
+            episode_return: ret,
+            danger_steps: 0,
+            domain: vec![("distance", distance)],
+        };
+        let s = summarize(&[r(true, 80, -79.0, 1.0), r(false, 500, -500.0, 3.0)]);
+        assert_eq!(s[0].mean, 0.5);
+        assert_eq!(s[0].std, 0.5);
+        assert_eq!(s[1].mean, 290.0);
+        assert_eq!(s[1].std, 210.0);
+        assert_eq!(s[2].mean, -289.5);
+        assert_eq!((s[4].name, s[4].mean, s[4].std), ("distance", 2.0, 1.0));
+    }
+}

@@ -1,0 +1,155 @@
+//! One collection period of Alg. 1: the real steps (future D_RL) and the virtual rollouts
+//! (future D_MPPI), kept raw until the update, when the critic — fixed during collection —
+//! values every state in one batched call and the tuples get their targets.
+
+use super::virtual_rollout::{advantage_at_start, VirtualRollout};
+use crate::gae::{gae, GaeInput};
+use rlmpc_core::policy::{Batch, PolicyLearner};
+
+/// Raw data of one collection period.
+#[derive(Default)]
+pub(crate) struct Storage {
+    observation_dim: usize,
+    action_dim: usize,
+    // Real steps, one row each (Eq. 5).
+    observations: Vec<f64>,
+    actions: Vec<f64>,
+    log_probs: Vec<f64>,
+    rewards: Vec<f64>,
+    terminated: Vec<bool>,
+    truncated: Vec<bool>,
+    /// (step, ψ of the last state) of steps cut by the time limit, for SB3's bootstrap.
+    truncated_observations: Vec<(usize, Vec<f64>)>,
+    /// Whether the first real step starts an episode.
+    pub first_episode_start: bool,
+    // Virtual tuples (Eq. 7): the real step whose s_t they start from, a^(m), log π_old, rollout.
+    virtual_steps: Vec<usize>,
+    virtual_actions: Vec<f64>,
+    virtual_log_probs: Vec<f64>,
+    virtual_rollouts: Vec<VirtualRollout>,
+}
+
+impl Storage {
+    pub fn new(observation_dim: usize, action_dim: usize) -> Self {
+        Self { observation_dim, action_dim, first_episode_start: true, ..Self::default() }
+    }
+
+    /// Real steps stored.
+    pub fn len(&self) -> usize {
+        self.rewards.len()
+    }
+
+    /// Stores a real step from `observation` (D_RL, Eq. 5); returns its index.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_real(
+        &mut self,
+        observation: &[f64],
+        action: &[f64],
+        log_prob: f64,
+        reward: f64,
+        terminated: bool,
+        truncated: bool,
+        last_observation: &[f64],
+    ) {
+        if truncated && !terminated {
+            self.truncated_observations.push((self.len(), last_observation.to_vec()));
+        }
+        self.observations.extend_from_slice(observation);
+        self.actions.extend_from_slice(action);
+        self.log_probs.push(log_prob);
+        self.rewards.push(reward);
+        self.terminated.push(terminated);
+        self.truncated.push(truncated);
+    }
+
+    /// Stores a virtual tuple starting at the next real step's s_t (D_MPPI, Eq. 7).
+    pub fn push_virtual(&mut self, action: &[f64], log_prob: f64, rollout: VirtualRollout) {
+        self.virtual_steps.push(self.len());
+        self.virtual_actions.extend_from_slice(action);
+        self.virtual_log_probs.push(log_prob);
+        self.virtual_rollouts.push(rollout);
+    }
+
+    /// Values every stored state with `learner`'s critic in one call, then builds D_RL (GAE
+    /// with SB3's timeout bootstrap) and D_MPPI (GAE over each virtual rollout at τ = 0,
+    /// DECISIONS §2). `next_observation` is s after the last real step.
+    pub fn batches(
+        &self,
+        learner: &dyn PolicyLearner,
+        next_observation: &[f64],
+        gamma: f64,
+        gae_lambda: f64,
+    ) -> (Batch, Batch) {
+        let n = self.len();
+        let od = self.observation_dim;
+        let mut all = self.observations.clone();
+        all.extend_from_slice(next_observation);
+        for (_, o) in &self.truncated_observations {
+            all.extend_from_slice(o);
+        }
+        for r in &self.virtual_rollouts {
+            all.extend_from_slice(&r.observations);
+        }
+        let mut values = vec![0.0; all.len() / od];
+        learner.value(&all, &mut values);
+        let (real_values, rest) = values.split_at(n);
+        let (next_value, rest) = rest.split_at(1);
+        let (truncated_values, mut virtual_values) = rest.split_at(self.truncated_observations.len());
+
+        let mut terminal_values = vec![None; n];
+        for ((step, _), v) in self.truncated_observations.iter().zip(truncated_values) {
+            terminal_values[*step] = Some(*v);
+        }
+        let targets = gae(
+            &GaeInput {
+                rewards: &self.rewards,
+                terminated: &self.terminated,
+                truncated: &self.truncated,
+                terminal_values: &terminal_values,
+                values: real_values,
+                first_episode_start: self.first_episode_start,
+                last_value: next_value[0],
+            },
+            gamma,
+            gae_lambda,
+        );
+        let real = Batch {
+            observations: self.observations.clone(),
+            actions: self.actions.clone(),
+            log_probs: self.log_probs.clone(),
+            advantages: targets.advantages,
+            returns: targets.returns,
+            values: real_values.to_vec(),
+        };
+
+        let mut virtual_ = Batch::default();
+        let mut rollout_values = Vec::new();
+        for (i, rollout) in self.virtual_rollouts.iter().enumerate() {
+            let t = self.virtual_steps[i];
+            let steps = rollout.rewards.len();
+            rollout_values.clear();
+            rollout_values.push(real_values[t]);
+            rollout_values.extend_from_slice(&virtual_values[..steps]);
+            virtual_values = &virtual_values[steps..];
+            let advantage =
+                advantage_at_start(&rollout.rewards, &rollout_values, rollout.terminated, gamma, gae_lambda);
+            virtual_.push(
+                &self.observations[t * od..(t + 1) * od],
+                &self.virtual_actions[i * self.action_dim..(i + 1) * self.action_dim],
+                self.virtual_log_probs[i],
+                advantage,
+                advantage + real_values[t],
+                real_values[t],
+            );
+        }
+        (real, virtual_)
+    }
+
+    /// Empties the storage for the next period (PPO is on-policy, DECISIONS §3); the next
+    /// period starts an episode when this one's last step ended one.
+    pub fn clear(&mut self) {
+        let first_episode_start =
+            self.terminated.last().copied().unwrap_or(false) || self.truncated.last().copied().unwrap_or(false);
+        *self = Self { first_episode_start, ..Self::new(self.observation_dim, self.action_dim) };
+    }
+}
