@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rlmpc::core::MixingMode;
 use rlmpc::runner::config::Experiment;
+use rlmpc::runner::config::UpdatePeriod;
 use rlmpc::runner::evaluation::Planner;
-use rlmpc::runner::trainer::{Trainer, UpdatePeriod, UpdateRecord};
+use rlmpc::runner::trainer::{Trainer, UpdateRecord};
 
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rlmpc::core::registry::LearnerShape;
 use rlmpc::core::{Environment, PolicyLearner};
-use rlmpc::runner::config::Experiment;
+use rlmpc::runner::config::{Controller, Experiment};
 use rlmpc::runner::evaluation::{summarize, EpisodeResult, Planner};
 use rlmpc::runner::run_dir::{write_atomically, RunDir};
-use rlmpc::runner::trainer::Controller;
 
 use super::episodes::{print_results, run_episodes};
 

@@ -4,9 +4,11 @@
 mod chunk;
 mod config;
 mod engine;
+mod limits;
 mod linalg;
 mod rollout;
 mod sampling;
 
 pub use config::{Backend, MppiConfig, NoiseSigma};
-pub use engine::{Mppi, NoiseInput, WarmStart};
+pub use engine::{Mppi, WarmStart};
+pub use sampling::NoiseInput;

@@ -13,7 +13,6 @@
 //! minimises (1 − ρ)L_RL + ρL_MPPI (Eq. 10), and both buffers are emptied.
 
 mod checkpoint;
-mod config;
 mod storage;
 mod virtual_rollout;
 
@@ -24,11 +23,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 pub use checkpoint::last_learner_file;
-pub use config::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
 use storage::Storage;
 pub use virtual_rollout::{advantage_at_start, roll_out, VirtualRollout};
 
-use crate::config::Experiment;
+use crate::config::{Controller, Experiment, TrainingConfig, UpdatePeriod, VirtualTarget};
 use crate::evaluation::Planner;
 use rlmpc_core::env::{check_transition, Environment};
 use rlmpc_core::policy::{Critic, Mixing, PolicyLearner, UpdateReport};

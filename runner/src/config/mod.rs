@@ -26,7 +26,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::trainer::TrainingConfig;
 use rlmpc_core::cost::{Cost, CostContext};
 use rlmpc_core::env::Environment;
 use rlmpc_core::mppi::MppiConfig;
@@ -35,6 +34,10 @@ use rlmpc_core::policy::PolicyLearner;
 use rlmpc_core::registry::{CostKind, EnvKind, LearnerKind, LearnerShape, SchedulerKind};
 use rlmpc_core::scheduler::InfluenceScheduler;
 use rlmpc_core::{Error, WeightedSum};
+
+mod training;
+
+pub use training::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
 
 fn default_weight() -> f64 {
     1.0
