@@ -4,7 +4,8 @@
 
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::runner::config::Experiment;
-use rlmpc::runner::evaluation::{run_episode, summarize, Planner};
+use rlmpc::runner::evaluation::{run_episode, summarize};
+use rlmpc::runner::planner::Planner;
 
 fn main() -> Result<(), rlmpc::core::Error> {
     let experiment = Experiment::load("configs/acrobot/tracking_mppi.toml".as_ref())?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rlmpc::core::MixingMode;
 use rlmpc::runner::config::Experiment;
 use rlmpc::runner::config::UpdatePeriod;
-use rlmpc::runner::evaluation::Planner;
+use rlmpc::runner::planner::Planner;
 use rlmpc::runner::trainer::{Trainer, UpdateRecord};
 
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {

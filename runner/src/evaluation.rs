@@ -1,15 +1,11 @@
 //! Running episodes of the hierarchical controller and summarising them as the paper's
 //! tables do (mean ± std over episodes, DECISIONS §7).
 
-use std::sync::Arc;
-
-use crate::config::Experiment;
 use rlmpc_core::env::{check_transition, Environment};
-use rlmpc_core::geometry::DangerZone;
-use rlmpc_core::model::SurrogateModel;
-use rlmpc_core::mppi::{Mppi, NoiseInput};
-use rlmpc_core::policy::{Critic, HighLevelPolicy};
-use rlmpc_core::{Cost, CostContext, Error};
+use rlmpc_core::policy::HighLevelPolicy;
+use rlmpc_core::Error;
+
+use crate::planner::Planner;
 
 /// What one episode achieved.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -86,68 +82,6 @@ pub fn mean_and_std(values: &[f64]) -> (f64, f64) {
     let mean = values.iter().sum::<f64>() / n;
     let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
     (mean, var.sqrt())
-}
-
-/// The low level of the hierarchy: MPPI with its model and cost.
-pub struct Planner {
-    /// The MPPI engine (holds the warm start).
-    pub mppi: Mppi,
-    /// The surrogate model M̂.
-    pub model: Arc<dyn SurrogateModel>,
-    /// The cost J(·; a) (Eq. 38).
-    pub cost: Box<dyn Cost>,
-}
-
-impl Planner {
-    /// The low level an experiment configures for `env`: the environment's surrogate, the
-    /// configured cost for RL actions of `action_dim` entries, and MPPI bounded by the action
-    /// space (where the config gives no bounds) and seeded with the experiment's seed.
-    pub fn from_experiment(experiment: &Experiment, env: &dyn Environment, action_dim: usize) -> Result<Self, Error> {
-        let model = env.surrogate();
-        let layout = model.layout();
-        let cost = experiment.build_cost(&CostContext { layout: layout.clone(), action_dim })?;
-        let space = &env.spec().action_space;
-        let config = &experiment.config;
-        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
-        Ok(Self { mppi, model, cost: Box::new(cost) })
-    }
-
-    /// One MPPI call from `state` under the M candidate RL actions (see [`Mppi::optimize`]).
-    /// When the cost has a critic term (Eq. 41), the K final states are mapped through ψ and
-    /// valued by `critic` in one batch, and −w·V(ψ(x_H)) joins every candidate's cost.
-    pub fn optimize(
-        &mut self,
-        state: &[f64],
-        actions: &[f64],
-        zone: Option<&DangerZone>,
-        critic: Option<&dyn Critic>,
-    ) -> Result<(), Error> {
-        let Self { mppi, model, cost } = self;
-        let weight = cost.critic_weight();
-        // Checked before the call starts, so that a refused call leaves MPPI as it was.
-        let critic = match critic {
-            None if weight != 0.0 => {
-                return Err(Error::Invalid(
-                    "the cost has a `terminal-value` term (Eq. 41), which needs a learner's critic: \
-                     pure MPPI has none; train a policy and evaluate its run instead"
-                        .into(),
-                ))
-            }
-            critic => critic,
-        };
-        mppi.roll_out(model.as_ref(), cost.as_ref(), state, actions, zone, NoiseInput::Sampled)?;
-        if let Some(critic) = critic.filter(|_| weight != 0.0) {
-            let nx = model.layout().state_dim;
-            let observations: Vec<f64> =
-                mppi.final_states().chunks_exact(nx).flat_map(|x| model.observe(x, zone)).collect();
-            let mut values = vec![0.0; mppi.final_states().len() / nx];
-            critic.value(&observations, &mut values);
-            values.iter_mut().for_each(|v| *v *= -weight);
-            mppi.add_terminal_costs(&values);
-        }
-        mppi.finish();
-        Ok(())
-    }
 }
 
 /// Runs one episode with the policy's deterministic action. With a planner (the hierarchy),

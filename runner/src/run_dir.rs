@@ -16,32 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::trainer::UpdateRecord;
 use rlmpc_core::policy::PolicyLearner;
 use rlmpc_core::Error;
-
-/// One CSV row: an [`UpdateRecord`] flattened, plus wall-clock time.
-#[derive(Serialize)]
-struct CsvRow {
-    update: usize,
-    env_steps: usize,
-    wall_seconds: f64,
-    mean_return: f64,
-    success_rate: f64,
-    rho: f64,
-    /// Alg. 2's ω (empty for schedulers without it).
-    omega: Option<f64>,
-    /// Alg. 2's Ω.
-    omega_ema: Option<f64>,
-    policy_loss: f64,
-    value_loss: f64,
-    entropy_loss: f64,
-    approx_kl: f64,
-    clip_fraction: f64,
-    explained_variance: f64,
-    ensemble_variance: f64,
-    virtual_tuples: usize,
-}
 
 /// A run directory.
 pub struct RunDir {
@@ -110,11 +86,6 @@ impl RunDir {
         self.path.join("trainer_state.json")
     }
 
-    /// The learner file of the last checkpoint.
-    pub fn learner_path(&self) -> Result<PathBuf, Error> {
-        Ok(self.path.join(crate::trainer::last_learner_file(self)?))
-    }
-
     /// Saves the learner's state atomically as `file` in the run directory.
     pub fn save_learner(&self, learner: &dyn PolicyLearner, file: &str) -> Result<(), Error> {
         let path = self.path.join(file);
@@ -142,27 +113,9 @@ impl RunDir {
         write_atomically(&path, out.as_bytes())
     }
 
-    /// Appends one update's row to `progress.csv`.
-    pub fn append(&self, record: &UpdateRecord, wall_seconds: f64) -> Result<(), Error> {
-        let r = &record.report;
-        let row = CsvRow {
-            update: record.update,
-            env_steps: record.env_steps,
-            wall_seconds,
-            mean_return: record.mean_return,
-            success_rate: record.success_rate,
-            rho: record.rho,
-            omega: record.confidence.map(|c| c.omega),
-            omega_ema: record.confidence.map(|c| c.omega_ema),
-            policy_loss: r.policy_gradient_loss,
-            value_loss: r.value_loss,
-            entropy_loss: r.entropy_loss,
-            approx_kl: r.approx_kl,
-            clip_fraction: r.clip_fraction,
-            explained_variance: r.explained_variance,
-            ensemble_variance: record.ensemble_variance,
-            virtual_tuples: record.virtual_tuples,
-        };
+    /// Appends one row (one update's, see `trainer::ProgressRow`) to `progress.csv`, with the
+    /// header when the file is empty.
+    pub fn append_progress(&self, row: &impl Serialize) -> Result<(), Error> {
         let path = self.progress_path();
         let file = fs::OpenOptions::new().append(true).open(&path).map_err(io_error(&path))?;
         let empty = file.metadata().map_err(io_error(&path))?.len() == 0;

@@ -4,7 +4,7 @@
 
 use rlmpc_core::mppi::{Backend, Mppi, MppiConfig};
 use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StateMap, StepView};
-use rlmpc_runner::evaluation::Planner;
+use rlmpc_runner::planner::Planner;
 
 /// A double integrator: position and velocity, force input.
 struct DoubleIntegrator;

@@ -13,7 +13,8 @@ use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
 use rlmpc::core::{BoxSpace, Environment, PolicyLearner};
 use rlmpc::runner::config::Experiment;
-use rlmpc::runner::evaluation::{choose_control, Planner};
+use rlmpc::runner::evaluation::choose_control;
+use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
 use super::table::table;

@@ -6,7 +6,8 @@ use anyhow::Context;
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::default_configs::ACROBOT_PURE_MPPI;
 use rlmpc::runner::config::Experiment;
-use rlmpc::runner::evaluation::{EpisodeResult, Planner};
+use rlmpc::runner::evaluation::EpisodeResult;
+use rlmpc::runner::planner::Planner;
 
 use super::episodes::{print_results, run_episodes};
 

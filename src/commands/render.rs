@@ -10,7 +10,8 @@ use rlmpc::core::picture::{Element, Picture, Rgb};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::core::{Environment, HighLevelPolicy};
 use rlmpc::runner::config::Experiment;
-use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult, Planner};
+use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult};
+use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
 

@@ -87,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     while !trainer.is_done() {
         let record = trainer.iterate()?;
         let wall = offset + start.elapsed().as_secs_f64();
-        run.append(&record, wall)?;
+        run.append_progress(&record.progress_row(wall))?;
         bar.set_position(record.env_steps as u64);
         bar.set_message(format!(
             "return {:.1}  success {:.0}%  ρ {:.3}",

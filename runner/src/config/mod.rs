@@ -26,14 +26,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use rlmpc_core::cost::{Cost, CostContext};
-use rlmpc_core::env::Environment;
 use rlmpc_core::mppi::MppiConfig;
 use rlmpc_core::params::PluginSpec;
-use rlmpc_core::policy::PolicyLearner;
-use rlmpc_core::registry::{CostKind, EnvKind, LearnerKind, LearnerShape, SchedulerKind};
-use rlmpc_core::scheduler::InfluenceScheduler;
-use rlmpc_core::{Error, WeightedSum};
+use rlmpc_core::Error;
 
 mod training;
 
@@ -164,50 +159,10 @@ impl Experiment {
     }
 
     /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading
-    /// them is up to the caller (`rlmpc_loader::load_all`): core does not open libraries.
+    /// them is up to the caller (`rlmpc_loader::load_all`): the runner does not open libraries.
     pub fn plugin_paths(&self) -> Vec<PathBuf> {
         let dir = self.dir.as_deref().unwrap_or(Path::new(""));
         self.config.plugins.iter().map(|path| dir.join(path)).collect()
-    }
-
-    /// Builds the configured environment.
-    pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
-        self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params))
-    }
-
-    /// Builds the configured policy learner (default: `ppo` with its defaults).
-    pub fn build_learner(&self, shape: &LearnerShape) -> Result<Box<dyn PolicyLearner>, Error> {
-        let spec = self.config.learner.clone().unwrap_or_else(|| PluginSpec::named("ppo"));
-        spec.build::<LearnerKind, _>(&self.origin, "learner.params", |reg, params| (reg.build)(params, shape))
-    }
-
-    /// Builds the configured influence scheduler (default: `fixed` with ρ = 0).
-    pub fn build_scheduler(&self) -> Result<Box<dyn InfluenceScheduler>, Error> {
-        match &self.config.scheduler {
-            Some(spec) => spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p)),
-            None => {
-                let mut params = toml::Table::new();
-                params.insert("rho".into(), toml::Value::Float(0.0));
-                let spec = PluginSpec { name: "fixed".into(), params: Some(params) };
-                spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p))
-            }
-        }
-    }
-
-    /// Builds Eq. 38's weighted sum of the configured cost terms (or −r̂ when none is given).
-    pub fn build_cost(&self, context: &CostContext) -> Result<WeightedSum, Error> {
-        let default = [CostTerm { name: "negative-reward".into(), weight: 1.0, params: None }];
-        let terms = if self.config.costs.is_empty() { &default[..] } else { &self.config.costs[..] };
-        let mut built: Vec<(f64, Box<dyn Cost>)> = Vec::with_capacity(terms.len());
-        for (i, term) in terms.iter().enumerate() {
-            let spec = PluginSpec { name: term.name.clone(), params: term.params.clone() };
-            let table = format!("costs[{i}].params");
-            built.push((
-                term.weight,
-                spec.build::<CostKind, _>(&self.origin, &table, |reg, p| (reg.build)(p, context))?,
-            ));
-        }
-        Ok(WeightedSum::new(built))
     }
 }
 

@@ -11,6 +11,7 @@
 //! environment, including ones whose physics engine cannot save its state.
 
 use std::fs;
+use std::path::PathBuf;
 
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -125,7 +126,7 @@ impl Trainer {
     }
 }
 
-/// The learner file the last checkpoint of `run` names.
-pub fn last_learner_file(run: &RunDir) -> Result<String, Error> {
-    Ok(TrainerState::read(run)?.learner_file)
+/// The learner file that the last checkpoint of `run` names.
+pub fn last_learner_path(run: &RunDir) -> Result<PathBuf, Error> {
+    Ok(run.path().join(TrainerState::read(run)?.learner_file))
 }

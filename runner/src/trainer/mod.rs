@@ -13,6 +13,7 @@
 //! minimises (1 − ρ)L_RL + ρL_MPPI (Eq. 10), and both buffers are emptied.
 
 mod checkpoint;
+mod record;
 mod storage;
 mod virtual_rollout;
 
@@ -20,18 +21,18 @@ use std::collections::VecDeque;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
 
-pub use checkpoint::last_learner_file;
+pub use checkpoint::last_learner_path;
+pub use record::{ProgressRow, UpdateRecord};
 use storage::Storage;
 pub use virtual_rollout::{advantage_at_start, roll_out, VirtualRollout};
 
 use crate::config::{Controller, Experiment, TrainingConfig, UpdatePeriod, VirtualTarget};
-use crate::evaluation::Planner;
+use crate::factory::Assembly;
+use crate::planner::Planner;
 use rlmpc_core::env::{check_transition, Environment};
-use rlmpc_core::policy::{Critic, Mixing, PolicyLearner, UpdateReport};
-use rlmpc_core::registry::LearnerShape;
-use rlmpc_core::scheduler::{mean_ensemble_variance, Confidence, InfluenceScheduler, UpdateStats};
+use rlmpc_core::policy::{Critic, Mixing, PolicyLearner};
+use rlmpc_core::scheduler::{mean_ensemble_variance, InfluenceScheduler, UpdateStats};
 use rlmpc_core::Error;
 
 /// Training episodes reset with seeds from here on (evaluation uses seed + i), so training
@@ -39,29 +40,6 @@ use rlmpc_core::Error;
 const TRAINING_SEED_OFFSET: u64 = 1 << 32;
 /// Episodes that the running mean return and success rate are taken over (SB3: 100).
 const RECENT_EPISODES: usize = 100;
-
-/// One row of the training log: what one update saw and did.
-#[derive(Clone, Debug, Serialize)]
-pub struct UpdateRecord {
-    /// Updates done, this one included.
-    pub update: usize,
-    /// Real environment steps so far.
-    pub env_steps: usize,
-    /// Mean return of the last (up to) 100 finished episodes; NaN before the first ends.
-    pub mean_return: f64,
-    /// Success rate over the same episodes; NaN before the first ends.
-    pub success_rate: f64,
-    /// ρ used by this update.
-    pub rho: f64,
-    /// Alg. 2's ω and Ω after this update (adaptive schedulers only).
-    pub confidence: Option<Confidence>,
-    /// The learner's report.
-    pub report: UpdateReport,
-    /// σ̄²: the value ensemble's variance across heads, averaged over the real batch (Alg. 2).
-    pub ensemble_variance: f64,
-    /// Virtual tuples used by this update.
-    pub virtual_tuples: usize,
-}
 
 /// The trainer's state between steps.
 pub struct Trainer {
@@ -91,18 +69,9 @@ impl Trainer {
     pub fn new(experiment: &Experiment) -> Result<Self, Error> {
         let config = &experiment.config;
         let training = config.training.clone();
-        let env = experiment.build_env()?;
-        let observation_dim = env.spec().observation_space.dim();
-        let (planner, action_dim, candidates) = match training.controller {
-            Controller::Hierarchical => {
-                let action_dim = config.planner.action_dim();
-                (
-                    Some(Planner::from_experiment(experiment, env.as_ref(), action_dim)?),
-                    action_dim,
-                    config.mppi.candidates,
-                )
-            }
-            Controller::Flat => (None, env.spec().action_space.dim(), 1),
+        let candidates = match training.controller {
+            Controller::Hierarchical => config.mppi.candidates,
+            Controller::Flat => 1,
         };
         if training.controller == Controller::Hierarchical && candidates < 2 {
             return Err(Error::Invalid(
@@ -119,7 +88,9 @@ impl Trainer {
                 return Err(Error::Invalid(format!("training.{name} must lie in [0, 1], got {value}")));
             }
         }
-        let learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
+        let Assembly { env, planner, learner } = experiment.assemble()?;
+        let observation_dim = env.spec().observation_space.dim();
+        let action_dim = learner.action_dim();
         let scheduler = experiment.build_scheduler()?;
         let mut trainer = Self {
             env,
