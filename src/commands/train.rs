@@ -74,9 +74,8 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
 
 /// Trains, checkpointing as configured, and returns the run directory.
 pub fn run(args: Args) -> anyhow::Result<PathBuf> {
-    let (run, mut trainer, offset) = start(&args)?;
-    let total = trainer.total_steps() as u64;
-    let bar = ProgressBar::new(total).with_style(
+    let (run, mut trainer, seconds_before) = start(&args)?;
+    let bar = ProgressBar::new(trainer.total_steps() as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  {elapsed} (eta {eta})  {msg}")
             .expect("valid template"),
     );
@@ -84,10 +83,8 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     let start = Instant::now();
     let first_step = trainer.env_steps();
     let mut last = None;
-    while !trainer.is_done() {
-        let record = trainer.iterate()?;
-        let wall = offset + start.elapsed().as_secs_f64();
-        run.append_progress(&record.progress_row(wall))?;
+    trainer.train(&run, seconds_before, &mut |progress| {
+        let record = progress.record;
         bar.set_position(record.env_steps as u64);
         bar.set_message(format!(
             "return {:.1}  success {:.0}%  ρ {:.3}",
@@ -95,11 +92,8 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
             100.0 * record.success_rate,
             record.rho
         ));
-        if record.update % trainer.checkpoint_every() == 0 || trainer.is_done() {
-            trainer.checkpoint(&run, wall)?;
-        }
-        last = Some(record);
-    }
+        last = Some(record.clone());
+    })?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if let Some(record) = last {

@@ -4,7 +4,19 @@
 
 use super::virtual_rollout::{advantage_at_start, VirtualRollout};
 use crate::gae::{gae, GaeInput};
-use rlmpc_core::policy::{Batch, PolicyLearner};
+use rlmpc_core::policy::{Batch, Critic};
+
+/// The critic's values of everything a [`Storage`] holds (see [`Storage::value_states`]).
+pub(crate) struct StoredValues {
+    /// V(s_t) of each real step.
+    real: Vec<f64>,
+    /// V of the state after the last real step.
+    next: f64,
+    /// V of the last state of each time-limit truncation.
+    truncated: Vec<f64>,
+    /// V(ψ(x̂_τ)) of each virtual rollout's states, rollout after rollout.
+    virtual_: Vec<f64>,
+}
 
 /// Raw data of one collection period.
 #[derive(Default)]
@@ -70,18 +82,11 @@ impl Storage {
         self.virtual_rollouts.push(rollout);
     }
 
-    /// Values every stored state with `learner`'s critic in one call, then builds D_RL (GAE
-    /// with SB3's timeout bootstrap) and D_MPPI (GAE over each virtual rollout at τ = 0,
-    /// DECISIONS §2). `next_observation` is s after the last real step.
-    pub fn batches(
-        &self,
-        learner: &dyn PolicyLearner,
-        next_observation: &[f64],
-        gamma: f64,
-        gae_lambda: f64,
-    ) -> (Batch, Batch) {
+    /// V of every stored state from `critic` in one call: the real steps' s_t, the state after
+    /// the last of them (`next_observation`), the last states of time-limit truncations, and
+    /// every state of every virtual rollout.
+    pub fn value_states(&self, critic: &dyn Critic, next_observation: &[f64]) -> StoredValues {
         let n = self.len();
-        let od = self.observation_dim;
         let mut all = self.observations.clone();
         all.extend_from_slice(next_observation);
         for (_, o) in &self.truncated_observations {
@@ -90,14 +95,19 @@ impl Storage {
         for r in &self.virtual_rollouts {
             all.extend_from_slice(&r.observations);
         }
-        let mut values = vec![0.0; all.len() / od];
-        learner.value(&all, &mut values);
-        let (real_values, rest) = values.split_at(n);
-        let (next_value, rest) = rest.split_at(1);
-        let (truncated_values, mut virtual_values) = rest.split_at(self.truncated_observations.len());
+        let mut values = vec![0.0; all.len() / self.observation_dim];
+        critic.value(&all, &mut values);
+        let virtual_ = values.split_off(n + 1 + self.truncated_observations.len());
+        let truncated = values.split_off(n + 1);
+        let next = values.pop().expect("the value of the next state");
+        StoredValues { real: values, next, truncated, virtual_ }
+    }
 
-        let mut terminal_values = vec![None; n];
-        for ((step, _), v) in self.truncated_observations.iter().zip(truncated_values) {
+    /// D_RL (Eq. 5 tuples): GAE(γ, λ) over the real steps, bootstrapping time-limit
+    /// truncations with the value of their last state, as SB3 does.
+    pub fn real_batch(&self, values: &StoredValues, gamma: f64, gae_lambda: f64) -> Batch {
+        let mut terminal_values = vec![None; self.len()];
+        for ((step, _), v) in self.truncated_observations.iter().zip(&values.truncated) {
             terminal_values[*step] = Some(*v);
         }
         let targets = gae(
@@ -106,43 +116,50 @@ impl Storage {
                 terminated: &self.terminated,
                 truncated: &self.truncated,
                 terminal_values: &terminal_values,
-                values: real_values,
+                values: &values.real,
                 first_episode_start: self.first_episode_start,
-                last_value: next_value[0],
+                last_value: values.next,
             },
             gamma,
             gae_lambda,
         );
-        let real = Batch {
+        Batch {
             observations: self.observations.clone(),
             actions: self.actions.clone(),
             log_probs: self.log_probs.clone(),
             advantages: targets.advantages,
             returns: targets.returns,
-            values: real_values.to_vec(),
-        };
+            values: values.real.clone(),
+        }
+    }
 
-        let mut virtual_ = Batch::default();
+    /// D_MPPI (Eq. 7 tuples): each virtual tuple's advantage is GAE(γ, λ) at τ = 0 over its
+    /// rollout from the real step's s_t, and its value target that plus V(s_t) (decision
+    /// record §2).
+    pub fn virtual_batch(&self, values: &StoredValues, gamma: f64, gae_lambda: f64) -> Batch {
+        let od = self.observation_dim;
+        let mut batch = Batch::default();
         let mut rollout_values = Vec::new();
+        let mut remaining = &values.virtual_[..];
         for (i, rollout) in self.virtual_rollouts.iter().enumerate() {
             let t = self.virtual_steps[i];
             let steps = rollout.rewards.len();
             rollout_values.clear();
-            rollout_values.push(real_values[t]);
-            rollout_values.extend_from_slice(&virtual_values[..steps]);
-            virtual_values = &virtual_values[steps..];
+            rollout_values.push(values.real[t]);
+            rollout_values.extend_from_slice(&remaining[..steps]);
+            remaining = &remaining[steps..];
             let advantage =
                 advantage_at_start(&rollout.rewards, &rollout_values, rollout.terminated, gamma, gae_lambda);
-            virtual_.push(
+            batch.push(
                 &self.observations[t * od..(t + 1) * od],
                 &self.virtual_actions[i * self.action_dim..(i + 1) * self.action_dim],
                 self.virtual_log_probs[i],
                 advantage,
-                advantage + real_values[t],
-                real_values[t],
+                advantage + values.real[t],
+                values.real[t],
             );
         }
-        (real, virtual_)
+        batch
     }
 
     /// Empties the storage for the next period (PPO is on-policy, DECISIONS §3); the next
