@@ -86,7 +86,6 @@ fn linear_decay_scheduler_is_built_through_the_registry() {
         toml::from_str("name = \"linear-decay\"\nparams = { start = 0.8, end = 0.2, updates = 3 }").unwrap();
     let mut scheduler =
         spec.build::<SchedulerKind, _>("test.toml", "scheduler.params", |reg, params| (reg.build)(params)).unwrap();
-    assert_eq!(scheduler.rho(), 0.8);
     let rho: Vec<f64> = (0..4).map(|update| scheduler.update(&UpdateStats { update, ..Default::default() })).collect();
     let expected = [0.6, 0.4, 0.2, 0.2];
     assert!(rho.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12), "{rho:?}");

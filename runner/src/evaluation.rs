@@ -107,7 +107,7 @@ pub fn choose_control(
     observation: &[f64],
     action: &mut [f64],
 ) -> Result<Vec<f64>, Error> {
-    policy.propose(observation, 1, true, action);
+    policy.propose(observation, action);
     match planner {
         Some(planner) => {
             let zone = env.danger_zone();

@@ -133,9 +133,11 @@ impl HighLevelPolicy for Ppo {
         self.action_dim
     }
 
-    fn propose(&mut self, observation: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]) {
-        let (mean, log_std) = self.gaussian(observation);
-        self.draw(&mean, &log_std, candidates, deterministic, out);
+    fn propose(&mut self, observation: &[f64], out: &mut [f64]) {
+        let (mean, _) = self.gaussian(observation);
+        for (o, m) in out.iter_mut().zip(mean) {
+            *o = m;
+        }
     }
 
     fn critic(&self) -> Option<&dyn Critic> {
@@ -154,15 +156,11 @@ impl Critic for Ppo {
 }
 
 impl Ppo {
-    /// Fills `candidates` rows of `out` with μ (deterministic) or draws μ + σ·z.
-    fn draw(&mut self, mean: &[f64], log_std: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]) {
-        for row in out.chunks_mut(self.action_dim).take(candidates) {
+    /// Fills every row of `out` with a draw μ + σ·z.
+    fn draw(&mut self, mean: &[f64], log_std: &[f64], out: &mut [f64]) {
+        for row in out.chunks_mut(self.action_dim) {
             for ((x, m), ls) in row.iter_mut().zip(mean).zip(log_std) {
-                *x = if deterministic {
-                    *m
-                } else {
-                    m + ls.exp() * self.streams.actions.sample::<f64, _>(StandardNormal)
-                };
+                *x = m + ls.exp() * self.streams.actions.sample::<f64, _>(StandardNormal);
             }
         }
     }
@@ -185,7 +183,7 @@ impl PolicyLearner for Ppo {
         }
         // One forward pass serves the draw and the log-probabilities.
         let (mean, log_std) = self.gaussian(observation);
-        self.draw(&mean, &log_std, log_probs.len(), false, actions);
+        self.draw(&mean, &log_std, actions);
         for (lp, a) in log_probs.iter_mut().zip(actions.chunks(self.action_dim)) {
             *lp = gaussian_log_prob(&mean, &log_std, a);
         }

@@ -46,7 +46,7 @@ fn sampling_is_reproducible_from_the_seed() {
 fn log_probs_are_the_gaussian_density_of_the_drawn_actions() {
     let mut ppo = learner(PpoConfig { log_std_init: -0.5, ..PpoConfig::default() }, 11);
     let mut mean = [0.0; 2];
-    ppo.propose(&S, 1, true, &mut mean);
+    ppo.propose(&S, &mut mean);
     let log_std: Vec<f64> =
         ppo.parameters().into_iter().find(|(n, _)| n == "log_std").unwrap().1.iter().map(|&x| x.into()).collect();
     assert_eq!(log_std, [f64::from(-0.5f32); 2]);
@@ -109,7 +109,7 @@ fn the_mean_action_moves_toward_the_best_action_of_a_bandit() {
     let s = [1.0];
     let mean = |ppo: &mut Ppo| {
         let mut m = [0.0];
-        ppo.propose(&s, 1, true, &mut m);
+        ppo.propose(&s, &mut m);
         m[0]
     };
     let start = mean(&mut ppo);

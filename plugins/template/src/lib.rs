@@ -65,9 +65,6 @@ impl LinearDecay {
 }
 
 impl InfluenceScheduler for LinearDecay {
-    fn rho(&self) -> f64 {
-        self.start
-    }
     fn update(&mut self, stats: &UpdateStats<'_>) -> f64 {
         self.at(stats.update + 1)
     }
