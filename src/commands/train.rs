@@ -1,10 +1,12 @@
 //! `rlmpc train`: the RL–MPPI trainer (Alg. 1) or the flat baseline, into a run directory.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use rlmpc::default_configs::ACROBOT_PPO_MPPI_SHORT;
 use rlmpc::runner::config::Experiment;
 use rlmpc::runner::run_dir::RunDir;
@@ -22,7 +24,8 @@ pub struct Args {
     /// Real environment steps to train for (default: the config's `training.total_steps`).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Run directory to create (default: `runs/<config file stem>-seed<seed>`).
+    /// Run directory to create (default: `runs/<env>-<config file stem>-seed<seed>`, e.g.
+    /// `runs/acrobot-ppo_mppi_rho0.3-seed0`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
@@ -63,21 +66,31 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     }
     let experiment = experiment(args)?;
     let config = &experiment.config;
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = std::path::Path::new(&experiment.origin).file_stem().map(|s| s.to_string_lossy().into_owned());
-        PathBuf::from("runs").join(format!("{}-seed{}", stem.unwrap_or_else(|| "run".into()), config.seed))
-    });
+    let out = args.out.clone().unwrap_or_else(|| default_run_dir(&experiment));
     let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
     let run = RunDir::create(&out, &resolved)?;
     Ok((run, Trainer::new(&experiment)?, 0.0))
 }
 
-/// Trains, checkpointing as configured, and returns the run directory.
+/// `runs/<env>-<config file stem>-seed<seed>`: the domain, the setting and the seed.
+fn default_run_dir(experiment: &Experiment) -> PathBuf {
+    let config = &experiment.config;
+    let stem = Path::new(&experiment.origin).file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy());
+    PathBuf::from("runs").join(format!("{}-{stem}-seed{}", config.env.name, config.seed))
+}
+
+/// Trains, checkpointing as configured, and returns the run directory. On a terminal, progress
+/// is a bar; otherwise (a log file, a pipe) one plain line per update.
 pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     let (run, mut trainer, seconds_before) = start(&args)?;
-    let bar = ProgressBar::new(trainer.total_steps() as u64).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  {elapsed} (eta {eta})  {msg}")
-            .expect("valid template"),
+    let plain = !std::io::stdout().is_terminal();
+    let bar = if plain { ProgressBar::hidden() } else { ProgressBar::new(trainer.total_steps() as u64) };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {rate}  {elapsed} (eta {eta})  {msg}")
+            .expect("valid template")
+            .with_key("rate", |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{:.0} steps/s", state.per_sec());
+            }),
     );
     bar.set_position(trainer.env_steps() as u64);
     let start = Instant::now();
@@ -85,13 +98,20 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     let mut last = None;
     trainer.train(&run, seconds_before, &mut |progress| {
         let record = progress.record;
-        bar.set_position(record.env_steps as u64);
-        bar.set_message(format!(
+        let summary = format!(
             "return {:.1}  success {:.0}%  ρ {:.3}",
             record.mean_return,
             100.0 * record.success_rate,
             record.rho
-        ));
+        );
+        if plain {
+            println!(
+                "update {}: {}/{} steps, {:.0} s  {summary}",
+                record.update, record.env_steps, progress.total_steps, progress.wall_seconds
+            );
+        }
+        bar.set_position(record.env_steps as u64);
+        bar.set_message(summary);
         last = Some(record.clone());
     })?;
     bar.finish_and_clear();
