@@ -28,7 +28,7 @@ pub trait Critic {
     fn value(&self, observations: &[f64], out: &mut [f64]);
 }
 
-/// How virtual tuples enter an update (Sec. 4.2, DECISIONS §3).
+/// How virtual tuples enter an update (Sec. 4.2, decision record §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MixingMode {
@@ -84,7 +84,7 @@ pub trait PolicyLearner: HighLevelPolicy + Critic {
     /// Per-head value predictions for `n` observations, `[n][D]` (Alg. 2's input).
     fn value_heads(&self, observations: &[f64], out: &mut [f64]);
     /// Trains on real tuples (D_RL) and virtual ones (D_MPPI) mixed as `mixing` says
-    /// (DECISIONS §3): loss-weighted (Eq. 10) or per-sample (Eq. 8). With ρ = 0 or an empty
+    /// (decision record §3): loss-weighted (Eq. 10) or per-sample (Eq. 8). With ρ = 0 or an empty
     /// `virtual_`, the virtual batch is not touched, so the update is exactly the learner's
     /// plain update on `real`.
     fn update(&mut self, real: &Batch, virtual_: &Batch, mixing: Mixing) -> UpdateReport;

@@ -1,5 +1,5 @@
 //! Engine behaviour beyond pytorch-mppi's vectors: reproducibility, thread independence,
-//! and the paper's M candidates on one shared noise set (DECISIONS §1).
+//! and the paper's M candidates on one shared noise set (decision record §1).
 
 use rlmpc_core::mppi::{Backend, Mppi, MppiConfig, NoiseInput};
 use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StateMap, StepView};

@@ -1,7 +1,7 @@
 //! Generalised advantage estimation (GAE, Schulman et al. 2015), as Stable-Baselines3's
 //! `RolloutBuffer.compute_returns_and_advantage` computes it, with the timeout bootstrap of
 //! `OnPolicyAlgorithm.collect_rollouts`. Alg. 1 uses it for the real tuples of D_RL
-//! (DECISIONS §2).
+//! (decision record §2).
 //!
 //! [`gae`] is generic over the float type. In f64 it is the textbook recursion; in f32 it follows
 //! SB3's float32 rules, so that it reproduces SB3 bit for bit:

@@ -80,7 +80,7 @@ struct AdaptiveParams {
     rho0: f64,
     /// λ ∈ [0, 1), the EMA factor: closer to 1 anneals more slowly and steadily.
     lambda: f64,
-    /// Ω_0, the EMA's start (DECISIONS §4: 0).
+    /// Ω_0, the EMA's start (decision record §4: 0).
     #[serde(default)]
     omega0: f64,
 }

@@ -45,7 +45,7 @@ impl TrainedRun {
     pub fn load(run_path: &Path, config: Option<&Path>) -> anyhow::Result<Self> {
         let run = RunDir::open(run_path)?;
         let mut experiment = Experiment::load(config.unwrap_or(&run.config_path()))?;
-        // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
+        // Evaluation acts with the policy's mean action: one candidate (decision record §7).
         experiment.config.mppi.candidates = 1;
         rlmpc::loader::load_all(experiment.plugin_paths())?;
         let Assembly { env, planner, mut learner } = experiment.assemble()?;

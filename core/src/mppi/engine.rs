@@ -289,7 +289,7 @@ impl Mppi {
         &self.plan(candidate)[..self.s.nu]
     }
 
-    /// Keeps candidate m*'s sequence as the nominal; the next call shifts it (DECISIONS §1.6).
+    /// Keeps candidate m*'s sequence as the nominal; the next call shifts it (decision record §1.6).
     pub fn commit(&mut self, candidate: usize) {
         let hn = self.s.h * self.s.nu;
         self.nominal.copy_from_slice(&self.plans[candidate * hn..(candidate + 1) * hn]);

@@ -1,5 +1,5 @@
 //! MPPI (paper Eq. 2–3), with pytorch-mppi 0.9.1's exact update and the paper's M candidates
-//! that share one noise set and one set of rollouts (DECISIONS §1).
+//! that share one noise set and one set of rollouts (decision record §1).
 
 mod chunk;
 mod config;

@@ -1,6 +1,6 @@
 //! The networks of the learner: SB3's `ActorCriticPolicy` for a Box action space — a diagonal
 //! Gaussian π(a|s) = N(μ(s), diag σ²) with a state-independent log σ — and a separate critic of
-//! D independent value heads (DECISIONS §4), packed into one [`ValueEnsemble`], whose mean is V(s).
+//! D independent value heads (decision record §4), packed into one [`ValueEnsemble`], whose mean is V(s).
 
 use dfdx::prelude::*;
 use rand::Rng;

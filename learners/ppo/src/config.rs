@@ -37,7 +37,7 @@ pub struct PpoConfig {
     pub actor_hidden: Vec<usize>,
     /// Hidden layer widths of each value head (SB3: [64, 64], tanh).
     pub critic_hidden: Vec<usize>,
-    /// D, the number of independently initialised value heads (DECISIONS §4: 5).
+    /// D, the number of independently initialised value heads (decision record §4: 5).
     pub value_heads: usize,
     /// Initial log σ of the Gaussian policy (SB3: 0).
     pub log_std_init: f64,

@@ -64,7 +64,7 @@ pub fn normalize_advantages(advantages: &[f32], normalize: bool) -> Vec<f32> {
 /// `log_prob`, `entropy` and the `values` `[D][n]` of the D heads are the new policy's, recorded on tapes; the
 /// returned loss carries them for backpropagation. With D = 1 this is SB3's loss exactly; with
 /// D heads each is trained on the same targets and clipped around the old *mean* value, the
-/// value the rollout stored (DECISIONS §4). Scalars of `config` are rounded to f32 where they
+/// value the rollout stored (decision record §4). Scalars of `config` are rounded to f32 where they
 /// meet a tensor, as PyTorch does with Python floats.
 ///
 /// # Panics

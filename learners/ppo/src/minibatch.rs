@@ -1,5 +1,5 @@
 //! Minibatches: a [`Batch`] in f32 columns, SB3's shuffled pass over the real tuples, and the
-//! draw of as many virtual tuples for each real minibatch (Eq. 10, DECISIONS §3).
+//! draw of as many virtual tuples for each real minibatch (Eq. 10, decision record §3).
 
 use rand::seq::SliceRandom;
 use rand::Rng;

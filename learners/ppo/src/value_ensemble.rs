@@ -1,4 +1,4 @@
-//! The critic: D value heads (DECISIONS §4), each a tanh MLP initialised on its own as SB3
+//! The critic: D value heads (decision record §4), each a tanh MLP initialised on its own as SB3
 //! initialises a value network, packed so that the D heads run as a few large ops instead of D
 //! times as many small ones: the first layer of every head is one dense layer
 //! `[inputs][D·h₁]` (head d owns columns d·h₁ … (d+1)·h₁ − 1), and each later layer one batched

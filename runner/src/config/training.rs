@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use rlmpc_core::policy::MixingMode;
 
-/// How virtual tuples get their value targets (DECISIONS §2).
+/// How virtual tuples get their value targets (decision record §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VirtualTarget {
@@ -28,7 +28,7 @@ pub enum Controller {
     Flat,
 }
 
-/// How many real steps the trainer collects between updates (DECISIONS §3).
+/// How many real steps the trainer collects between updates (decision record §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UpdatePeriod {
     /// Every `n_steps` real steps, as standard PPO.
@@ -57,7 +57,7 @@ fn default_checkpoint_every() -> usize {
     10
 }
 
-/// `[training]` (defaults: paper Table 3 and DECISIONS §1–3).
+/// `[training]` (defaults: paper Table 3 and decision record §1–3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingConfig {

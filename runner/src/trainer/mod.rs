@@ -70,7 +70,7 @@ impl Trainer {
         };
         if training.controller == Controller::Hierarchical && candidates < 2 {
             return Err(Error::Invalid(
-                "training.controller = \"hierarchical\" needs mppi.candidates ≥ 2 (M; DECISIONS §1 uses 4) \
+                "training.controller = \"hierarchical\" needs mppi.candidates ≥ 2 (M; decision record §1 uses 4) \
                  so that unexecuted candidates become virtual tuples"
                     .into(),
             ));

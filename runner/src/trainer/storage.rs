@@ -162,7 +162,7 @@ impl Storage {
         batch
     }
 
-    /// Empties the storage for the next period (PPO is on-policy, DECISIONS §3); the next
+    /// Empties the storage for the next period (PPO is on-policy, decision record §3); the next
     /// period starts an episode when this one's last step ended one.
     pub fn clear(&mut self) {
         let first_episode_start =

@@ -1,4 +1,4 @@
-//! Virtual tuples (paper Eq. 6–7; DECISIONS §1.5, §2): what MPPI's unexecuted candidate m
+//! Virtual tuples (paper Eq. 6–7; decision record §1.5, §2): what MPPI's unexecuted candidate m
 //! would have done from x_t according to the surrogate model.
 
 use rlmpc_core::geometry::DangerZone;
