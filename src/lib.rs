@@ -5,17 +5,18 @@
 //! controller, and MPPI's unexecuted candidates become virtual rollouts for the policy.
 //!
 //! This facade re-exports the workspace crates and links every built-in plugin, so that
-//! `rlmpc::core::registry` sees them all:
+//! `rlmpc::core::registry` sees them all (`rlmpc list` prints them):
 //!
 //! - [`core`]: the plugin API — traits, number types, registry, MPPI engine;
-//! - [`envs`]: environments (`acrobot`, `pendulum`, `racing`);
-//! - [`costs`]: cost couplings (`target-tracking`, `danger`, `negative-reward`, `collision`,
-//!   `boundary`);
-//! - [`schedulers`]: influence schedulers (`fixed`);
+//! - [`envs`]: environments, each a real environment with its surrogate model and ψ;
+//! - [`costs`]: cost couplings, the terms of Eq. 38;
+//! - [`schedulers`]: influence schedulers that set ρ (Sec. 4.4);
 //! - [`ppo`]: the PPO policy learner;
-//! - [`runner`]: experiment files, the trainer (Alg. 1), evaluation, run directories;
-//! - [`lab`]: reference replay and Welch's t-test;
-//! - [`loader`]: out-of-tree plugin loading.
+//! - [`runner`]: experiment files, the planner, the trainer (Alg. 1), evaluation, run directories;
+//! - [`lab`]: replay of reference recordings, Welch's t-test;
+//! - [`loader`]: out-of-tree plugin libraries.
+//!
+//! The book's Architecture chapter draws the same crates as a graph.
 
 pub use rlmpc_core as core;
 pub use rlmpc_costs as costs;
