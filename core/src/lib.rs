@@ -7,7 +7,9 @@
 //! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂), [`RewardModel`] (r̂) and
 //!   [`StateMap`] (ψ).
 //! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
-//! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions.
+//! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions;
+//!   [`model_env`]: an [`Environment`] made of a model that is exact (clipping, time limit,
+//!   seeding, danger zone).
 //! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
 //! - [`registry`] and [`params`]: plugins by name, built from config parameters.
 //! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
@@ -41,6 +43,7 @@ pub mod env;
 mod error;
 pub mod geometry;
 pub mod model;
+pub mod model_env;
 pub mod mppi;
 pub mod numeric;
 pub mod params;

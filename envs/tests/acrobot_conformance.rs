@@ -9,7 +9,7 @@ use rlmpc_envs::{Acrobot, AcrobotModel, AcrobotParams};
 use rlmpc_lab::fixture::replay;
 
 fn env() -> Acrobot {
-    Acrobot::from_params(AcrobotParams::default()).unwrap()
+    AcrobotParams::default().build().unwrap()
 }
 
 /// One recorded step.

@@ -9,7 +9,7 @@ use rlmpc_envs::{Pendulum, PendulumParams};
 use rlmpc_lab::fixture::replay;
 
 fn env() -> Pendulum {
-    Pendulum::from_params(PendulumParams::default()).unwrap()
+    PendulumParams::default().build().unwrap()
 }
 
 #[test]

@@ -2,17 +2,18 @@
 //! f64 (Acrobot, paper App. B.1: "dynamics model: exactly same as the environment's"; and
 //! Gymnasium's Pendulum-v1). A domain supplies its model and Gymnasium facts through
 //! [`ModelDomain`]; [`ModelEnv`] adds action clipping, the time limit, seeding and the danger
-//! zone.
+//! zone. Part of the plugin API, so that an environment plugin needs `rlmpc-core` alone (see
+//! the book's "Write an environment").
 
 use std::sync::Arc;
 
+use crate::env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
+use crate::geometry::DangerZone;
+use crate::model::{Dynamics, RewardModel, StateMap, SurrogateModel};
+use crate::numeric::Real;
+use crate::registry::BuildError;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rlmpc_core::registry::BuildError;
-use rlmpc_core::{
-    BoxSpace, DangerZone, Dynamics, EnvSpec, Environment, Real, RewardModel, StateMap, StepInfo, SurrogateModel,
-    Transition,
-};
 
 /// A domain whose model, run with `R = f64`, is the real environment.
 pub trait ModelDomain: Dynamics + RewardModel + StateMap + Sized {
