@@ -1,11 +1,11 @@
 //! `rlmpc check-env`: the checks of `rlmpc_lab::check_env` on a registered environment.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
 use rlmpc::lab::check_env::check_env;
+
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc check-env`.
 #[derive(clap::Args)]
@@ -20,14 +20,13 @@ pub struct Args {
     /// Seed of the first reset; the random-action episodes use the seeds after it.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Load this plugin library first (repeatable), e.g. to check an environment it registers.
-    #[arg(long = "plugin", value_name = "PATH")]
-    plugins: Vec<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Builds the environment, runs the checks, prints the report; an error when one fails.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    rlmpc::loader::load_all(&args.plugins)?;
+    args.plugins.load()?;
     let params = match &args.params {
         Some(text) => {
             let wrapped: toml::Table = toml::from_str(&format!("params = {text}")).context("--params")?;

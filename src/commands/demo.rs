@@ -43,6 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         steps: Some(args.steps),
         out: Some(out),
         resume: None,
+        plugins: Default::default(),
     })?;
     let (trained, seed) = eval::evaluate(&run, args.episodes, Some(args.seed))?;
     let mut pure = mppi::builtin()?;

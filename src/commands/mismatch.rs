@@ -17,6 +17,7 @@ use rlmpc::runner::evaluation::choose_control;
 use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
+use super::plugin_args::PluginArgs;
 use super::table::table;
 
 /// Arguments of `rlmpc mismatch`.
@@ -41,6 +42,8 @@ pub struct Args {
     /// Also write the table as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Mean, 95th percentile and maximum of |error| over the samples.
@@ -149,6 +152,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.samples == 0 {
         anyhow::bail!("--samples must be at least 1");
     }
+    args.plugins.load()?;
     let (name, seed, policy, (state_errors, reward_errors, terminal)) = match &args.run {
         Some(path) => {
             let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None)?;

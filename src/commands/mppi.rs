@@ -10,6 +10,7 @@ use rlmpc::runner::evaluation::EpisodeResult;
 use rlmpc::runner::planner::Planner;
 
 use super::episodes::{print_results, run_episodes};
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc mppi`.
 #[derive(clap::Args)]
@@ -26,6 +27,8 @@ pub struct Args {
     /// Also write per-episode results and the summary as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Runs pure MPPI for `episodes` episodes from the experiment's seed.
@@ -56,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
     }
+    args.plugins.load()?;
     rlmpc::loader::load_all(experiment.plugin_paths())?;
     let episodes = args.episodes.unwrap_or(experiment.config.evaluation.episodes);
     let results = pure_mppi(&experiment, episodes)?;

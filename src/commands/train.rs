@@ -12,6 +12,8 @@ use rlmpc::runner::config::Experiment;
 use rlmpc::runner::run_dir::RunDir;
 use rlmpc::runner::trainer::Trainer;
 
+use super::plugin_args::PluginArgs;
+
 /// Arguments of `rlmpc train`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,8 +32,11 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
     /// larger --steps); it continues exactly as the uninterrupted run would have.
-    #[arg(long, conflicts_with_all = ["config", "seed", "out"])]
+    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths"])]
     pub resume: Option<PathBuf>,
+    /// Libraries join the config's `plugins`, so that `eval` and `--resume` load them too.
+    #[command(flatten)]
+    pub plugins: PluginArgs,
 }
 
 /// Loads the experiment with the command-line overrides applied.
@@ -46,7 +51,12 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     if let Some(steps) = args.steps {
         experiment.config.training.total_steps = steps;
     }
-    rlmpc::loader::load_all(experiment.plugin_paths())?;
+    // As absolute paths: the run directory's config.toml must find them from elsewhere.
+    let mut libraries = experiment.plugin_paths();
+    libraries.extend(args.plugins.paths.iter().cloned());
+    experiment.config.plugins =
+        libraries.iter().map(std::path::absolute).collect::<Result<_, _>>().context("resolving plugin paths")?;
+    rlmpc::loader::load_all(&experiment.config.plugins)?;
     Ok(experiment)
 }
 
