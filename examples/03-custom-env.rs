@@ -52,13 +52,14 @@ impl Dynamics for MountainCar {
         }
     }
 
-    /// v' = clip(v + f·power − 0.0025·cos(3p), ±max_speed), p' = clip(p + v', bounds), and the
-    /// car stops at the left wall. Branch-free: `select` instead of `if`, so that the same
+    /// v' = clip(v + (f·power − 0.0025·cos(3p)), ±max_speed), summed in Gymnasium's order,
+    /// p' = clip(p + v', bounds), and the car stops at the left wall. Branch-free: `select` instead of `if`, so that the same
     /// code runs on 16 SIMD lanes.
     fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]) {
         let c = R::splat;
         let force = u[0].clamp(c(-1.0), c(1.0));
-        let velocity = (x[1] + force * c(POWER) - c(0.0025) * (c(3.0) * x[0]).cos()).clamp(c(-MAX_SPEED), c(MAX_SPEED));
+        let velocity =
+            (x[1] + (force * c(POWER) - c(0.0025) * (c(3.0) * x[0]).cos())).clamp(c(-MAX_SPEED), c(MAX_SPEED));
         let position = (x[0] + velocity).clamp(c(MIN_POSITION), c(MAX_POSITION));
         let at_wall = position.le(c(MIN_POSITION)).and(velocity.lt(R::zero()));
         next[0] = position;
@@ -184,6 +185,45 @@ rlmpc::core::inventory::submit! {
 }
 // ANCHOR_END: cost
 
+// ANCHOR: recording
+/// Trajectories of Gymnasium's published equations, computed in f64 by
+/// `tests/data/mountain_car_continuous.py`: initial states, forces, and what followed.
+#[derive(serde::Deserialize)]
+struct Recording {
+    trajectories: Vec<Recorded>,
+}
+
+#[derive(serde::Deserialize)]
+struct Recorded {
+    initial_state: Vec<f64>,
+    actions: Vec<f64>,
+    states: Vec<Vec<f64>>,
+    rewards: Vec<f64>,
+    terminated: Vec<bool>,
+}
+
+/// Replays the recording through `env`: the largest difference in a state or a reward, or an
+/// error when an episode ends at another step.
+fn recording_error(env: &mut dyn Environment) -> Result<f64, rlmpc::core::Error> {
+    let text = include_str!("../tests/data/mountain_car_continuous.json");
+    let recording: Recording = serde_json::from_str(text).map_err(|e| rlmpc::core::Error::Invalid(e.to_string()))?;
+    let mut error = 0.0f64;
+    for recorded in &recording.trajectories {
+        env.reset_to_state(&recorded.initial_state);
+        for (t, &force) in recorded.actions.iter().enumerate() {
+            let transition = env.step(&[force]);
+            if transition.terminated != recorded.terminated[t] {
+                return Err(rlmpc::core::Error::Invalid(format!("step {t}: terminated is {}", transition.terminated)));
+            }
+            let state = env.model_state().iter().zip(&recorded.states[t + 1]);
+            error = state.fold(error, |e, (a, b)| e.max((a - b).abs()));
+            error = error.max((transition.reward - recorded.rewards[t]).abs());
+        }
+    }
+    Ok(error)
+}
+// ANCHOR_END: recording
+
 // ANCHOR: run
 /// Pure MPPI on the new environment: the energy term plus −r̂ (the flag and the effort).
 const CONFIG: &str = r#"
@@ -211,6 +251,12 @@ fn main() -> Result<(), rlmpc::core::Error> {
     println!("{report}");
     if !report.passed() {
         return Err(rlmpc::core::Error::Invalid("mountain-car failed check_env".into()));
+    }
+
+    let error = recording_error(env.as_mut())?;
+    println!("largest difference from the recording of Gymnasium's equations: {error:e}");
+    if error > 1e-12 {
+        return Err(rlmpc::core::Error::Invalid(format!("mountain-car differs from the recording by {error:e}")));
     }
 
     let mut planner = Planner::from_experiment(&experiment, env.as_ref(), 0)?;
