@@ -14,13 +14,13 @@ use std::fs;
 use std::path::PathBuf;
 
 use rand_chacha::ChaCha8Rng;
+use rlmpc_core::mppi::WarmStart;
+use rlmpc_core::Error;
 use serde::{Deserialize, Serialize};
 
 use super::Trainer;
 use crate::config::Experiment;
 use crate::run_dir::{write_atomically, RunDir};
-use rlmpc_core::mppi::WarmStart;
-use rlmpc_core::Error;
 
 /// Format tag of `trainer_state.json`.
 const FORMAT: &str = "rlmpc-trainer/1";

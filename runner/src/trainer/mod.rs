@@ -16,6 +16,10 @@ use std::collections::VecDeque;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rlmpc_core::env::Environment;
+use rlmpc_core::policy::PolicyLearner;
+use rlmpc_core::scheduler::InfluenceScheduler;
+use rlmpc_core::Error;
 
 pub use alg1::Progress;
 pub use checkpoint::last_learner_path;
@@ -25,10 +29,6 @@ use storage::Storage;
 use crate::config::{Controller, Experiment, TrainingConfig, UpdatePeriod};
 use crate::factory::Assembly;
 use crate::planner::Planner;
-use rlmpc_core::env::Environment;
-use rlmpc_core::policy::PolicyLearner;
-use rlmpc_core::scheduler::InfluenceScheduler;
-use rlmpc_core::Error;
 
 /// Training episodes reset with seeds from here on (evaluation uses seed + i), so training
 /// never sees the evaluation's initial states by construction.

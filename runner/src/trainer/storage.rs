@@ -2,9 +2,10 @@
 //! (future D_MPPI), kept raw until the update, when the critic — fixed during collection —
 //! values every state in one batched call and the tuples get their targets.
 
+use rlmpc_core::policy::{Batch, Critic};
+
 use super::virtual_rollout::{advantage_at_start, VirtualRollout};
 use crate::gae::{gae, GaeInput};
-use rlmpc_core::policy::{Batch, Critic};
 
 /// The critic's values of everything a [`Storage`] holds (see [`Storage::value_states`]).
 pub(crate) struct StoredValues {
