@@ -2,9 +2,10 @@
 //!
 //! Run: `cargo run --release --example 01-pure-mppi`
 
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{run_episode, summarize, Planner};
 use rlmpc::core::policy::ConstantAction;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{run_episode, summarize};
+use rlmpc::runner::planner::Planner;
 
 fn main() -> Result<(), rlmpc::core::Error> {
     let experiment = Experiment::load("configs/acrobot/tracking_mppi.toml".as_ref())?;

@@ -3,11 +3,12 @@
 //!
 //! Run: `cargo run --release --example 02-custom-cost`
 
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{run_episode, Planner};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::core::registry::{BuildError, CostRegistration, Params};
 use rlmpc::core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::run_episode;
+use rlmpc::runner::planner::Planner;
 
 /// ‖u‖²: penalise control effort.
 struct Effort;

@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use rlmpc_core::config::Experiment;
-use rlmpc_core::evaluation::Planner;
 use rlmpc_core::mppi::{Backend, NoiseInput};
-use rlmpc_core::trainer::Trainer;
 use rlmpc_core::{DangerZone, Error};
+use rlmpc_runner::config::Experiment;
+use rlmpc_runner::planner::Planner;
+use rlmpc_runner::trainer::Trainer;
 
 const ACROBOT_TRACKING: &str = include_str!("../configs/acrobot/tracking_mppi.toml");
 

@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// List every registered plugin by kind, with a one-line description.
     List(commands::list::Args),
+    /// Check an environment: Gymnasium's env checker and what the hierarchy needs (ψ, backends).
+    CheckEnv(commands::check_env::Args),
     /// Replay a reference fixture (initial states + actions) and print the trajectories as JSON.
     Rollout(commands::rollout::Args),
     /// Run pure MPPI on the real environment and print per-episode and mean ± std metrics.
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => commands::list::run(args),
+        Command::CheckEnv(args) => commands::check_env::run(args),
         Command::Rollout(args) => commands::rollout::run(args),
         Command::Mppi(args) => commands::mppi::run(args),
         Command::Mismatch(args) => commands::mismatch::run(args),

@@ -1,7 +1,7 @@
 //! Bad input gets an error that names the cause, the key and where it is.
 
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::Planner;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::planner::Planner;
 
 const GOOD: &str = r#"
 [env]

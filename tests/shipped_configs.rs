@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::Planner;
-use rlmpc::core::trainer::{Trainer, UpdatePeriod, UpdateRecord};
 use rlmpc::core::MixingMode;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::config::UpdatePeriod;
+use rlmpc::runner::planner::Planner;
+use rlmpc::runner::trainer::{Trainer, UpdateRecord};
 
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

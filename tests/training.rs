@@ -2,9 +2,9 @@
 //! run directory, and evaluation of a trained run.
 
 use assert_cmd::Command;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::run_dir::RunDir;
-use rlmpc::core::trainer::Trainer;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::run_dir::RunDir;
+use rlmpc::runner::trainer::Trainer;
 
 /// A small PPO-MPPI experiment: Acrobot-DZ, K = 32, M = 3, 128-step updates.
 fn small(rho: f64, controller: &str) -> String {

@@ -1,19 +1,20 @@
 //! # rlmpc-core
 //!
-//! The pieces every rlmpc plugin plugs into:
+//! The plugin API: the pieces every rlmpc plugin plugs into, and the MPPI engine they run in.
 //!
 //! - [`numeric`]: the [`Real`] number-type abstraction — model code is written once and runs
 //!   as f64 scalars, f32 scalars, or 16-lane f32 SIMD values ([`Lanes`]).
 //! - [`model`]: the surrogate model M̂ — [`Dynamics`] (P̂), [`RewardModel`] (r̂) and
 //!   [`StateMap`] (ψ).
 //! - [`cost`]: [`CostCoupling`], the MPPI cost conditioned on the RL action (Eq. 2, 38).
-//! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions.
-//! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy; [`gae`](mod@gae):
-//!   SB3's advantage estimation for the learner's real tuples.
+//! - [`env`](mod@env): [`Environment`], the real MDP with Gymnasium's conventions;
+//!   [`model_env`]: an [`Environment`] made of a model that is exact (clipping, time limit,
+//!   seeding, danger zone).
+//! - [`scheduler`], [`policy`]: the influence ratio ρ and the high-level policy.
 //! - [`registry`] and [`params`]: plugins by name, built from config parameters.
 //! - [`mppi`]: the MPPI engine, pytorch-mppi-exact, with M candidates on shared rollouts.
-//! - [`config`], [`evaluation`], [`fixture`]: experiment files, episode metrics, reference
-//!   replay; [`welch`]: Welch's t-test between settings (Table 6).
+//!
+//! Experiment files, training and evaluation build on this crate in `rlmpc-runner`.
 //!
 //! A model written once:
 //!
@@ -37,31 +38,24 @@
 //! assert_eq!(next[0], 1.1);
 //! ```
 
-pub mod config;
 pub mod cost;
 pub mod env;
 mod error;
-pub mod evaluation;
-pub mod fixture;
-pub mod gae;
 pub mod geometry;
 pub mod model;
+pub mod model_env;
 pub mod mppi;
 pub mod numeric;
 pub mod params;
 pub mod picture;
 pub mod policy;
 pub mod registry;
-pub mod run_dir;
 pub mod scheduler;
-pub mod trainer;
 mod weighted_sum;
-pub mod welch;
 
 pub use cost::{Cost, CostContext, CostCoupling, Needs, StepView};
 pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
 pub use error::{Error, Result};
-pub use gae::{gae, Gae, GaeInput};
 pub use geometry::DangerZone;
 pub use model::{Dynamics, RewardModel, StateLayout, StateMap, SurrogateModel, TrackedCoordinate};
 pub use numeric::{Lanes, Mask, Real};

@@ -11,9 +11,10 @@ use crate::Result;
 pub trait HighLevelPolicy: Send {
     /// Length of one action a.
     fn action_dim(&self) -> usize;
-    /// Fills `out` (`candidates × action_dim`, row-major) with actions for observation `s`:
-    /// draws a^(m) ~ π(·|s) (Eq. 4), or the mean action in every row when `deterministic`.
-    fn propose(&mut self, observation: &[f64], candidates: usize, deterministic: bool, out: &mut [f64]);
+    /// Writes the action a for observation `s` into `out` (`action_dim` entries): the policy's
+    /// deterministic action, its mean, as evaluation acts (decision record §7). Training draws
+    /// its candidates with [`PolicyLearner::sample`] instead.
+    fn propose(&mut self, observation: &[f64], out: &mut [f64]);
     /// The policy's critic, when it has one (the terminal-value cost, Eq. 41, reads it).
     fn critic(&self) -> Option<&dyn Critic> {
         None
@@ -27,7 +28,7 @@ pub trait Critic {
     fn value(&self, observations: &[f64], out: &mut [f64]);
 }
 
-/// How virtual tuples enter an update (Sec. 4.2, DECISIONS §3).
+/// How virtual tuples enter an update (Sec. 4.2, decision record §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MixingMode {
@@ -83,7 +84,7 @@ pub trait PolicyLearner: HighLevelPolicy + Critic {
     /// Per-head value predictions for `n` observations, `[n][D]` (Alg. 2's input).
     fn value_heads(&self, observations: &[f64], out: &mut [f64]);
     /// Trains on real tuples (D_RL) and virtual ones (D_MPPI) mixed as `mixing` says
-    /// (DECISIONS §3): loss-weighted (Eq. 10) or per-sample (Eq. 8). With ρ = 0 or an empty
+    /// (decision record §3): loss-weighted (Eq. 10) or per-sample (Eq. 8). With ρ = 0 or an empty
     /// `virtual_`, the virtual batch is not touched, so the update is exactly the learner's
     /// plain update on `real`.
     fn update(&mut self, real: &Batch, virtual_: &Batch, mixing: Mixing) -> UpdateReport;
@@ -192,12 +193,9 @@ impl HighLevelPolicy for ConstantAction {
     fn action_dim(&self) -> usize {
         self.0.len()
     }
-    fn propose(&mut self, _observation: &[f64], candidates: usize, _deterministic: bool, out: &mut [f64]) {
-        if self.0.is_empty() {
-            return;
-        }
-        for row in out.chunks_exact_mut(self.0.len()).take(candidates) {
-            row.copy_from_slice(&self.0);
+    fn propose(&mut self, _observation: &[f64], out: &mut [f64]) {
+        for (o, a) in out.iter_mut().zip(&self.0) {
+            *o = *a;
         }
     }
 }

@@ -62,7 +62,7 @@ pub struct Registration<K: PluginKind> {
 
 impl<K: PluginKind> Registration<K> {
     /// A registration: submit it with `inventory::submit!`, or, in a plugin library, hand it
-    /// to the loader's `rlmpc_plugins::Registrar`.
+    /// to the loader's `rlmpc_loader::Registrar`.
     pub const fn new(name: &'static str, summary: &'static str, build: K::Builder, origin: &'static str) -> Self {
         Self { name, summary, build, origin }
     }

@@ -29,8 +29,6 @@ pub struct Confidence {
 /// The trainer calls [`update`](Self::update) once before each policy update, with the value
 /// ensemble's predictions on that update's real states, and trains with the ρ it returns.
 pub trait InfluenceScheduler: Send {
-    /// The ρ to use for the next update.
-    fn rho(&self) -> f64;
     /// Advances the schedule by one update and returns the new ρ.
     fn update(&mut self, stats: &UpdateStats<'_>) -> f64;
     /// The schedule's state for a checkpoint; stateless schedulers keep the default (null).

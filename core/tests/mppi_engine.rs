@@ -1,5 +1,5 @@
 //! Engine behaviour beyond pytorch-mppi's vectors: reproducibility, thread independence,
-//! and the paper's M candidates on one shared noise set (DECISIONS §1).
+//! and the paper's M candidates on one shared noise set (decision record §1).
 
 use rlmpc_core::mppi::{Backend, Mppi, MppiConfig, NoiseInput};
 use rlmpc_core::{CostCoupling, DangerZone, Dynamics, Needs, Real, RewardModel, StateLayout, StateMap, StepView};
@@ -162,62 +162,6 @@ impl CostCoupling for CriticOnly {
     }
 }
 
-/// V(s) = −100 (s₀ − goal)²: the critic likes positions near `goal` (sharply, against λ = 1).
-struct Likes {
-    goal: f64,
-}
-
-impl rlmpc_core::Critic for Likes {
-    fn value(&self, observations: &[f64], out: &mut [f64]) {
-        for (v, s) in out.iter_mut().zip(observations.chunks_exact(2)) {
-            *v = -100.0 * (s[0] - self.goal).powi(2);
-        }
-    }
-}
-
-fn critic_planner(seed: u64) -> rlmpc_core::evaluation::Planner {
-    rlmpc_core::evaluation::Planner {
-        mppi: engine(256, 1, Backend::Lanes, seed),
-        model: std::sync::Arc::new(DoubleIntegrator),
-        cost: Box::new(CriticOnly),
-    }
-}
-
-#[test]
-fn terminal_value_cost_steers_towards_what_the_critic_values() {
-    let final_position = |goal: f64| {
-        let mut planner = critic_planner(3);
-        planner.optimize(&[0.0, 0.0], &[], None, Some(&Likes { goal })).unwrap();
-        let mut x = [0.0, 0.0];
-        for u in planner.mppi.plan(0) {
-            x = [x[0] + 0.1 * (x[1] + 0.1 * u), x[1] + 0.1 * u];
-        }
-        x[0]
-    };
-    let (up, down) = (final_position(0.5), final_position(-0.5));
-    assert!(up > 0.2 && down < -0.2, "plans end at {up} (critic likes 0.5) and {down} (likes −0.5)");
-
-    // The critic valued exactly the rollouts' final states, through ψ (the identity here).
-    let mut planner = critic_planner(3);
-    let critic = Recording::default();
-    planner.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
-    assert_eq!(planner.mppi.final_states().len(), 256 * 2);
-    assert_eq!(*critic.seen.borrow(), planner.mppi.final_states());
-}
-
-/// A critic that values everything 0 and keeps what it was asked about.
-#[derive(Default)]
-struct Recording {
-    seen: std::cell::RefCell<Vec<f64>>,
-}
-
-impl rlmpc_core::Critic for Recording {
-    fn value(&self, observations: &[f64], out: &mut [f64]) {
-        self.seen.borrow_mut().extend_from_slice(observations);
-        out.fill(0.0);
-    }
-}
-
 #[test]
 fn final_states_are_each_rollouts_state_after_h_steps() {
     let (k, h) = (32, 12);
@@ -245,17 +189,4 @@ fn a_plain_mppi_call_refuses_a_cost_with_a_critic_term() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("critic term") && err.contains("Planner::optimize"), "{err}");
-}
-
-#[test]
-fn terminal_value_cost_without_a_critic_is_an_error_that_says_why() {
-    let mut refused = critic_planner(0);
-    let err = refused.optimize(&[0.0, 0.0], &[], None, None).unwrap_err().to_string();
-    assert!(err.contains("terminal-value") && err.contains("critic"), "{err}");
-    // The refused call left MPPI as it was: the next call plans as a fresh planner's first.
-    let critic = Likes { goal: 0.5 };
-    refused.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
-    let mut fresh = critic_planner(0);
-    fresh.optimize(&[0.0, 0.0], &[], None, Some(&critic)).unwrap();
-    assert_eq!(refused.mppi.plan(0), fresh.mppi.plan(0));
 }

@@ -18,21 +18,23 @@
 //! use rlmpc_core::Environment;
 //! use rlmpc_envs::{Acrobot, AcrobotParams};
 //!
-//! let mut env = Acrobot::from_params(AcrobotParams::default()).unwrap();
+//! let mut env = AcrobotParams::default().build().unwrap();
 //! let observation = env.reset(Some(0));
 //! assert_eq!(observation.len(), 6);
 //! let transition = env.step(&[0.5]);
 //! assert_eq!(transition.reward, -1.0);
 //! ```
 
+// The episode machinery of domains whose real environment is their model (clipping, time
+// limit, seeding, square danger zone) is part of the plugin API; the domains here use it too.
+use rlmpc_core::model_env;
+
 pub mod acrobot;
 pub mod lunar_lander;
-pub mod model_env;
 pub mod pendulum;
 pub mod racing;
 
 pub use acrobot::{Acrobot, AcrobotModel, AcrobotParams};
 pub use lunar_lander::{LunarLander, LunarLanderModel, LunarLanderParams};
-pub use model_env::{square_zone_features, zone_penalty, ModelDomain, ModelEnv};
 pub use pendulum::{Pendulum, PendulumModel, PendulumParams};
 pub use racing::{Racing, RacingModel, RacingParams};

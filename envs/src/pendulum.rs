@@ -141,22 +141,22 @@ impl Default for PendulumParams {
     }
 }
 
-impl Pendulum {
-    /// A Pendulum environment from its parameters.
-    pub fn from_params(params: PendulumParams) -> Result<Self, BuildError> {
-        if !params.g.is_finite() || !params.danger_penalty.is_finite() {
+impl PendulumParams {
+    /// The Pendulum environment these parameters describe.
+    pub fn build(self) -> Result<Pendulum, BuildError> {
+        if !self.g.is_finite() || !self.danger_penalty.is_finite() {
             return Err(BuildError::Invalid(format!(
                 "g and danger_penalty must be finite, got g = {}, danger_penalty = {}",
-                params.g, params.danger_penalty
+                self.g, self.danger_penalty
             )));
         }
-        let model = PendulumModel { g: params.g, danger_penalty: params.danger_penalty };
-        ModelEnv::new(model, params.danger_zone, params.max_episode_steps)
+        let model = PendulumModel { g: self.g, danger_penalty: self.danger_penalty };
+        ModelEnv::new(model, self.danger_zone, self.max_episode_steps)
     }
 }
 
 fn build(params: Params<'_, '_>) -> Result<Box<dyn Environment>, BuildError> {
-    Ok(Box::new(Pendulum::from_params(erased_serde::deserialize(params)?)?))
+    Ok(Box::new(erased_serde::deserialize::<PendulumParams>(params)?.build()?))
 }
 
 inventory::submit! {

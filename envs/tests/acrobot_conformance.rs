@@ -4,12 +4,12 @@
 mod common;
 
 use common::{acrobot_sets, fixture, max_error, state_error, AcrobotRecord, ACROBOT};
-use rlmpc_core::fixture::replay;
 use rlmpc_core::{Dynamics, Environment, Lanes, Real, RewardModel};
 use rlmpc_envs::{Acrobot, AcrobotModel, AcrobotParams};
+use rlmpc_lab::fixture::replay;
 
 fn env() -> Acrobot {
-    Acrobot::from_params(AcrobotParams::default()).unwrap()
+    AcrobotParams::default().build().unwrap()
 }
 
 /// One recorded step.

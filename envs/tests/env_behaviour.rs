@@ -4,10 +4,10 @@
 use rlmpc_core::model::SurrogateIn;
 use rlmpc_core::registry::{lookup, BuildError, EnvKind};
 use rlmpc_core::{DangerZone, Dynamics, Environment};
-use rlmpc_envs::{Acrobot, AcrobotModel, AcrobotParams, Pendulum, PendulumParams};
+use rlmpc_envs::{Acrobot, AcrobotModel, AcrobotParams, PendulumParams};
 
 fn acrobot(zone: Option<DangerZone>, max_episode_steps: usize) -> Acrobot {
-    Acrobot::from_params(AcrobotParams { danger_zone: zone, max_episode_steps, ..AcrobotParams::default() }).unwrap()
+    AcrobotParams { danger_zone: zone, max_episode_steps, ..AcrobotParams::default() }.build().unwrap()
 }
 
 /// Builds `name` through the registry from JSON parameters.
@@ -27,7 +27,7 @@ fn episodes_truncate_at_the_time_limit() {
     assert_eq!(env.elapsed_steps(), 0);
     assert!(!env.step(&[0.0]).truncated);
 
-    let mut pendulum = Pendulum::from_params(PendulumParams::default()).unwrap();
+    let mut pendulum = PendulumParams::default().build().unwrap();
     pendulum.reset(Some(0));
     let first = (1..=200).find(|_| pendulum.step(&[1.0]).truncated);
     assert_eq!(first, Some(200));
@@ -102,7 +102,7 @@ fn the_same_seed_gives_the_same_initial_state() {
     assert_ne!(env.reset(Some(8)), first);
     assert!(state.iter().all(|v| v.abs() <= 0.1 && f64::from(*v as f32) == *v));
 
-    let mut pendulum = Pendulum::from_params(PendulumParams::default()).unwrap();
+    let mut pendulum = PendulumParams::default().build().unwrap();
     pendulum.reset(Some(7));
     let [theta, theta_dot] = [pendulum.model_state()[0], pendulum.model_state()[1]];
     assert!(theta.abs() <= std::f64::consts::PI && theta_dot.abs() <= 1.0);
@@ -118,7 +118,7 @@ fn the_surrogate_state_map_gives_the_environment_observation() {
         assert_eq!(surrogate.observe(env.model_state(), zone.as_ref()), observation, "ψ(x_t) = s_t at step {t}");
         observation = env.step(&[0.8]).observation;
     }
-    let mut pendulum = Pendulum::from_params(PendulumParams::default()).unwrap();
+    let mut pendulum = PendulumParams::default().build().unwrap();
     let observation = pendulum.reset(Some(3));
     assert_eq!(pendulum.surrogate().observe(pendulum.model_state(), None), observation);
 }

@@ -4,12 +4,12 @@
 mod common;
 
 use common::{fixture, max_error, pendulum_records, PENDULUM};
-use rlmpc_core::fixture::replay;
 use rlmpc_core::Environment;
 use rlmpc_envs::{Pendulum, PendulumParams};
+use rlmpc_lab::fixture::replay;
 
 fn env() -> Pendulum {
-    Pendulum::from_params(PendulumParams::default()).unwrap()
+    PendulumParams::default().build().unwrap()
 }
 
 #[test]

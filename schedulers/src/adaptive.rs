@@ -43,10 +43,6 @@ impl Adaptive {
 }
 
 impl InfluenceScheduler for Adaptive {
-    fn rho(&self) -> f64 {
-        self.rho
-    }
-
     /// One pass of Alg. 2. Without predictions (no heads or no rows) ρ and Ω stay as they are.
     fn update(&mut self, stats: &UpdateStats<'_>) -> f64 {
         if stats.ensemble_size == 0 || stats.ensemble_values.is_empty() {
@@ -84,7 +80,7 @@ struct AdaptiveParams {
     rho0: f64,
     /// λ ∈ [0, 1), the EMA factor: closer to 1 anneals more slowly and steadily.
     lambda: f64,
-    /// Ω_0, the EMA's start (DECISIONS §4: 0).
+    /// Ω_0, the EMA's start (decision record §4: 0).
     #[serde(default)]
     omega0: f64,
 }
@@ -123,7 +119,7 @@ mod tests {
         // One row (0, 0): ω = 1, Ω = 2/3, η = 1/3, ρ = 5/18.
         let rho = s.update(&stats(&[0.0, 0.0], 2));
         assert!((rho - 5.0 / 18.0).abs() < 1e-15, "{rho}");
-        assert_eq!(s.rho(), rho);
+        assert_eq!(s.rho, rho);
     }
 
     #[test]
@@ -147,7 +143,7 @@ mod tests {
     fn rho_never_increases_and_stays_non_negative() {
         // λ > 0, so that ρ anneals over the updates instead of reaching 0 at the first.
         let mut s = Adaptive::new(0.8, 0.9, 0.0).unwrap();
-        let mut previous = s.rho();
+        let mut previous = s.rho;
         for t in 0..200 {
             // Variances from 0 to large, in an irregular order.
             let spread = ((t * 37) % 11) as f64 * 0.7;
@@ -160,9 +156,9 @@ mod tests {
         // λ = 0 and ω = 1 give η = 1: ρ reaches exactly 0 and stays there.
         let mut s = Adaptive::new(0.8, 0.0, 0.0).unwrap();
         s.update(&stats(&[1.0; 5], 5));
-        assert_eq!(s.rho(), 0.0);
+        assert_eq!(s.rho, 0.0);
         s.update(&stats(&[0.0, 1.0, 2.0, 3.0, 4.0], 5));
-        assert_eq!(s.rho(), 0.0);
+        assert_eq!(s.rho, 0.0);
     }
 
     #[test]

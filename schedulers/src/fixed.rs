@@ -22,9 +22,6 @@ impl Fixed {
 }
 
 impl InfluenceScheduler for Fixed {
-    fn rho(&self) -> f64 {
-        self.rho
-    }
     fn update(&mut self, _stats: &UpdateStats<'_>) -> f64 {
         self.rho
     }

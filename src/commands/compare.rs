@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
-use rlmpc::core::welch::welch_t_test;
+use rlmpc::lab::welch::welch_t_test;
 
 use super::run_files::{episode_values, read_column, read_eval, run_name, summary};
 use super::table::table;

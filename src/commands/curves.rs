@@ -1,6 +1,7 @@
-//! `rlmpc curves`: learning curves over seeds (paper Fig. 3). Runs are grouped by directory
-//! name with a trailing `-seed<N>` removed (what `rlmpc train` names them by default), and each
-//! group's running mean return and success rate are reported as mean ± std over its seeds at
+//! `rlmpc curves`: learning curves over seeds (paper Fig. 3). Runs are grouped by their
+//! setting, the run's `config.toml` without its seed and step budget, and named after the
+//! first run's directory without a trailing `-seed<N>`; each group's running mean return and
+//! success rate are reported as mean ± std over its seeds at
 //! regular step marks, optionally drawn as an SVG with a ±std band per group. When every run
 //! has an `eval.json`, the evaluation metrics follow as mean ± std over seeds of each seed's
 //! mean, with Welch's t-test of the per-seed means against the first group (Table 6 over
@@ -10,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
-use rlmpc::core::evaluation::mean_and_std;
-use rlmpc::core::welch::welch_t_test;
+use rlmpc::lab::welch::welch_t_test;
+use rlmpc::runner::evaluation::mean_and_std;
 
 use super::run_files::{read_columns, read_eval, run_name, summary};
 use super::table::table;
@@ -19,8 +20,8 @@ use super::table::table;
 /// Arguments of `rlmpc curves`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Run directories written by `rlmpc train`, e.g. `runs/*-seed*`; runs whose names differ
-    /// only in a trailing `-seed<N>` form one curve.
+    /// Run directories written by `rlmpc train`, e.g. `runs/*-seed*`; runs whose configs differ
+    /// only in `seed` and `training.total_steps` form one curve.
     #[arg(long, num_args = 1.., required = true)]
     runs: Vec<PathBuf>,
     /// Environment steps between the marks of the tables.
@@ -36,10 +37,25 @@ pub struct Args {
 
 /// One training run's curves, (env steps, value) per update, and its evaluation summary.
 struct Run {
+    /// The run's config without `seed` and `training.total_steps`: what its group shares.
+    setting: toml::Table,
     mean_return: Vec<(u64, f64)>,
     success_rate: Vec<(u64, f64)>,
     /// (metric, mean over episodes) from `eval.json`, when the run was evaluated.
     evaluation: Option<Vec<(String, f64)>>,
+}
+
+/// The run's `config.toml` without what differs between the seeds of one setting: `seed`,
+/// and `training.total_steps` (a run continued with a larger `--steps` is the same setting).
+fn setting(dir: &Path) -> anyhow::Result<toml::Table> {
+    let path = dir.join("config.toml");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut config: toml::Table = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    config.remove("seed");
+    if let Some(toml::Value::Table(training)) = config.get_mut("training") {
+        training.remove("total_steps");
+    }
+    Ok(config)
 }
 
 /// The curve's name: the directory name without a trailing `-seed<digits>`.
@@ -90,14 +106,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .transpose()?;
         let [mean_return, success_rate]: [Vec<(u64, f64)>; 2] =
             read_columns(dir, &["mean_return", "success_rate"])?.try_into().expect("one curve per column");
-        let run = Run { mean_return, success_rate, evaluation };
+        let run = Run { setting: setting(dir)?, mean_return, success_rate, evaluation };
         if run.mean_return.is_empty() {
             bail!("{} has no updates in progress.csv", dir.display());
         }
-        let name = group_name(dir);
-        match groups.iter_mut().find(|(n, _)| *n == name) {
+        match groups.iter_mut().find(|(_, runs)| runs[0].setting == run.setting) {
             Some((_, runs)) => runs.push(run),
-            None => groups.push((name, vec![run])),
+            None => groups.push((group_name(dir), vec![run])),
         }
     }
     let last = groups.iter().map(|(_, runs)| common_length(runs)).max().unwrap_or(0);
@@ -235,7 +250,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_are_grouped_by_name_without_the_seed_suffix() {
+    fn a_curve_is_named_after_its_first_run_without_the_seed_suffix() {
         assert_eq!(group_name(Path::new("runs/ppo_mppi_rho0.3-seed12")), "ppo_mppi_rho0.3");
         assert_eq!(group_name(Path::new("ppo-seed")), "ppo-seed");
         assert_eq!(group_name(Path::new("a-seedling")), "a-seedling");
@@ -253,8 +268,29 @@ mod tests {
     }
 
     #[test]
+    fn a_setting_is_the_config_without_its_seed_and_budget() {
+        let dir = std::env::temp_dir().join(format!("rlmpc-curves-setting-{}", std::process::id()));
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(dir.join(name)).unwrap();
+            std::fs::write(dir.join(name).join("config.toml"), text).unwrap();
+            setting(&dir.join(name)).unwrap()
+        };
+        let a = write("a", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
+        let b = write("b", "seed = 7\n[training]\ntotal_steps = 900\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
+        let c = write("c", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 64\n[scheduler]\nname = \"fixed\"\n");
+        assert_eq!(a, b, "seeds of one setting");
+        assert_ne!(a, c, "another n_steps is another setting");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn seeds_are_averaged_only_where_every_run_has_a_value() {
-        let run = |points: Vec<(u64, f64)>| Run { success_rate: points.clone(), mean_return: points, evaluation: None };
+        let run = |points: Vec<(u64, f64)>| Run {
+            setting: toml::Table::new(),
+            success_rate: points.clone(),
+            mean_return: points,
+            evaluation: None,
+        };
         let runs = [run(vec![(100, 1.0), (200, 3.0)]), run(vec![(150, 5.0)])];
         assert_eq!(across_seeds(&runs, 120, |r| &r.mean_return), None);
         assert_eq!(across_seeds(&runs, 150, |r| &r.mean_return), Some((3.0, 2.0)));

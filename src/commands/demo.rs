@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rlmpc::core::evaluation::{summarize, MetricSummary};
+use rlmpc::runner::evaluation::{summarize, MetricSummary};
 
 use super::table::table;
 use super::{eval, mppi, train};
@@ -43,6 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         steps: Some(args.steps),
         out: Some(out),
         resume: None,
+        plugins: Default::default(),
     })?;
     let (trained, seed) = eval::evaluate(&run, args.episodes, Some(args.seed))?;
     let mut pure = mppi::builtin()?;

@@ -2,10 +2,9 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::evaluation::{
-    metric_names, run_episode, summarize, EpisodeResult, MetricSummary, Planner, COMMON_METRICS,
-};
 use rlmpc::core::{Environment, HighLevelPolicy};
+use rlmpc::runner::evaluation::{metric_names, run_episode, summarize, EpisodeResult, MetricSummary, COMMON_METRICS};
+use rlmpc::runner::planner::Planner;
 
 use super::table::table;
 

@@ -3,12 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{summarize, EpisodeResult, Planner};
-use rlmpc::core::registry::LearnerShape;
-use rlmpc::core::run_dir::{write_atomically, RunDir};
-use rlmpc::core::trainer::Controller;
 use rlmpc::core::{Environment, PolicyLearner};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{summarize, EpisodeResult};
+use rlmpc::runner::factory::Assembly;
+use rlmpc::runner::planner::Planner;
+use rlmpc::runner::run_dir::{write_atomically, RunDir};
+use rlmpc::runner::trainer::last_learner_path;
 
 use super::episodes::{print_results, run_episodes};
 
@@ -44,20 +45,11 @@ impl TrainedRun {
     pub fn load(run_path: &Path, config: Option<&Path>) -> anyhow::Result<Self> {
         let run = RunDir::open(run_path)?;
         let mut experiment = Experiment::load(config.unwrap_or(&run.config_path()))?;
-        // Evaluation acts with the policy's mean action: one candidate (DECISIONS §7).
+        // Evaluation acts with the policy's mean action: one candidate (decision record §7).
         experiment.config.mppi.candidates = 1;
-        rlmpc::plugins::load_all(experiment.plugin_paths())?;
-        let config = &experiment.config;
-        let env = experiment.build_env()?;
-        let hierarchical = config.training.controller == Controller::Hierarchical;
-        let action_dim = if hierarchical { config.planner.action_dim() } else { env.spec().action_space.dim() };
-        let observation_dim = env.spec().observation_space.dim();
-        let mut learner = experiment.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
-        learner.load(&run.learner_path()?)?;
-        let planner = match hierarchical {
-            true => Some(Planner::from_experiment(&experiment, env.as_ref(), action_dim)?),
-            false => None,
-        };
+        rlmpc::loader::load_all(experiment.plugin_paths())?;
+        let Assembly { env, planner, mut learner } = experiment.assemble()?;
+        learner.load(&last_learner_path(&run)?)?;
         Ok(Self { run, experiment, env, learner, planner })
     }
 }

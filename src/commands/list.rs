@@ -1,15 +1,14 @@
 //! `rlmpc list`: every registered plugin, by kind.
 
-use std::path::PathBuf;
-
 use rlmpc::core::registry::{plugins, CostKind, EnvKind, LearnerKind, PluginKind, SchedulerKind};
+
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc list`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Load this plugin library first (repeatable); its entries are listed with the built-in ones.
-    #[arg(long = "plugin", value_name = "PATH")]
-    plugins: Vec<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 fn print_kind<K: PluginKind>(title: &str) -> anyhow::Result<()> {
@@ -22,7 +21,7 @@ fn print_kind<K: PluginKind>(title: &str) -> anyhow::Result<()> {
 
 /// Loads the requested plugin libraries, then prints the plugin table.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    for plugin in rlmpc::plugins::load_all(&args.plugins)? {
+    for plugin in rlmpc::loader::load_all(&args.plugins.paths)? {
         println!("loaded plugin {}", plugin.path.display());
     }
     print_kind::<EnvKind>("environments")?;

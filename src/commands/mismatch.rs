@@ -8,14 +8,16 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rand::SeedableRng;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{choose_control, Planner};
 use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
 use rlmpc::core::{BoxSpace, Environment, PolicyLearner};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::choose_control;
+use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
+use super::plugin_args::PluginArgs;
 use super::table::table;
 
 /// Arguments of `rlmpc mismatch`.
@@ -40,6 +42,8 @@ pub struct Args {
     /// Also write the table as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Mean, 95th percentile and maximum of |error| over the samples.
@@ -148,6 +152,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.samples == 0 {
         anyhow::bail!("--samples must be at least 1");
     }
+    args.plugins.load()?;
     let (name, seed, policy, (state_errors, reward_errors, terminal)) = match &args.run {
         Some(path) => {
             let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None)?;
@@ -161,7 +166,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let mut env = match (&args.env, &args.config) {
                 (_, Some(path)) => {
                     let experiment = Experiment::load(path)?;
-                    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+                    rlmpc::loader::load_all(experiment.plugin_paths())?;
                     experiment.build_env()?
                 }
                 (Some(name), None) => {

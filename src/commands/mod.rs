@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod check_env;
 pub mod compare;
 pub mod curves;
 pub mod demo;
@@ -9,6 +10,7 @@ pub mod eval;
 pub mod list;
 pub mod mismatch;
 pub mod mppi;
+mod plugin_args;
 pub mod render;
 pub mod rollout;
 mod run_files;

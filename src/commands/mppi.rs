@@ -3,12 +3,14 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{EpisodeResult, Planner};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::default_configs::ACROBOT_PURE_MPPI;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::EpisodeResult;
+use rlmpc::runner::planner::Planner;
 
 use super::episodes::{print_results, run_episodes};
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc mppi`.
 #[derive(clap::Args)]
@@ -25,6 +27,8 @@ pub struct Args {
     /// Also write per-episode results and the summary as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Runs pure MPPI for `episodes` episodes from the experiment's seed.
@@ -55,7 +59,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
     }
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    args.plugins.load()?;
+    rlmpc::loader::load_all(experiment.plugin_paths())?;
     let episodes = args.episodes.unwrap_or(experiment.config.evaluation.episodes);
     let results = pure_mppi(&experiment, episodes)?;
     let summary = print_results(&results, experiment.config.seed);

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
-use rlmpc::core::config::Experiment;
-use rlmpc::core::evaluation::{run_episode_observed, EpisodeResult, Observed, Planner};
 use rlmpc::core::model::SurrogateIn;
 use rlmpc::core::picture::{Element, Picture, Rgb};
 use rlmpc::core::policy::ConstantAction;
 use rlmpc::core::{Environment, HighLevelPolicy};
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult, Observed};
+use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
 
@@ -62,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         None => {
             let experiment = Experiment::load(args.config.as_deref().expect("clap requires --config or --run"))?;
-            rlmpc::plugins::load_all(experiment.plugin_paths())?;
+            rlmpc::loader::load_all(experiment.plugin_paths())?;
             let env = experiment.build_env()?;
             let action = experiment.config.planner.action.clone();
             let planner = Planner::from_experiment(&experiment, env.as_ref(), action.len())?;

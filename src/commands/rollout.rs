@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rlmpc::core::fixture;
 use rlmpc::core::params::PluginSpec;
 use rlmpc::core::registry::EnvKind;
+use rlmpc::lab::fixture;
+
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc rollout`.
 #[derive(clap::Args)]
@@ -19,6 +21,8 @@ pub struct Args {
     /// `tests/data/lunar_lander_continuous.json`).
     #[arg(long)]
     fixture: PathBuf,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -29,6 +33,7 @@ struct Output<'a> {
 
 /// Replays every trajectory of the fixture in file order and prints JSON to stdout.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    args.plugins.load()?;
     let mut env = PluginSpec::named(&args.env).build::<EnvKind, _>("--env", "defaults", |reg, p| (reg.build)(p))?;
     let fixture = fixture::load(&args.fixture)?;
     let trajectories = fixture::replay_all(env.as_mut(), &fixture)?;

@@ -1,14 +1,18 @@
 //! `rlmpc train`: the RL–MPPI trainer (Alg. 1) or the flat baseline, into a run directory.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::core::config::Experiment;
-use rlmpc::core::run_dir::RunDir;
-use rlmpc::core::trainer::Trainer;
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use rlmpc::default_configs::ACROBOT_PPO_MPPI_SHORT;
+use rlmpc::runner::config::Experiment;
+use rlmpc::runner::run_dir::RunDir;
+use rlmpc::runner::trainer::Trainer;
+
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc train`.
 #[derive(clap::Args)]
@@ -22,13 +26,17 @@ pub struct Args {
     /// Real environment steps to train for (default: the config's `training.total_steps`).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Run directory to create (default: `runs/<config file stem>-seed<seed>`).
+    /// Run directory to create (default: `runs/<env>-<config file stem>-seed<seed>`, e.g.
+    /// `runs/acrobot-ppo_mppi_rho0.3-seed0`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
     /// larger --steps); it continues exactly as the uninterrupted run would have.
-    #[arg(long, conflicts_with_all = ["config", "seed", "out"])]
+    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths"])]
     pub resume: Option<PathBuf>,
+    /// Libraries join the config's `plugins`, so that `eval` and `--resume` load them too.
+    #[command(flatten)]
+    pub plugins: PluginArgs,
 }
 
 /// Loads the experiment with the command-line overrides applied.
@@ -43,7 +51,12 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     if let Some(steps) = args.steps {
         experiment.config.training.total_steps = steps;
     }
-    rlmpc::plugins::load_all(experiment.plugin_paths())?;
+    // As absolute paths: the run directory's config.toml must find them from elsewhere.
+    let mut libraries = experiment.plugin_paths();
+    libraries.extend(args.plugins.paths.iter().cloned());
+    experiment.config.plugins =
+        libraries.iter().map(std::path::absolute).collect::<Result<_, _>>().context("resolving plugin paths")?;
+    rlmpc::loader::load_all(&experiment.config.plugins)?;
     Ok(experiment)
 }
 
@@ -55,7 +68,7 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
         if let Some(steps) = args.steps {
             experiment.config.training.total_steps = steps;
         }
-        rlmpc::plugins::load_all(experiment.plugin_paths())?;
+        rlmpc::loader::load_all(experiment.plugin_paths())?;
         let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
         run.truncate_progress(trainer.updates())?;
         println!("resuming {} at update {} ({} steps)", run.path().display(), trainer.updates(), trainer.env_steps());
@@ -63,43 +76,54 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     }
     let experiment = experiment(args)?;
     let config = &experiment.config;
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = std::path::Path::new(&experiment.origin).file_stem().map(|s| s.to_string_lossy().into_owned());
-        PathBuf::from("runs").join(format!("{}-seed{}", stem.unwrap_or_else(|| "run".into()), config.seed))
-    });
+    let out = args.out.clone().unwrap_or_else(|| default_run_dir(&experiment));
     let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
     let run = RunDir::create(&out, &resolved)?;
     Ok((run, Trainer::new(&experiment)?, 0.0))
 }
 
-/// Trains, checkpointing as configured, and returns the run directory.
+/// `runs/<env>-<config file stem>-seed<seed>`: the domain, the setting and the seed.
+fn default_run_dir(experiment: &Experiment) -> PathBuf {
+    let config = &experiment.config;
+    let stem = Path::new(&experiment.origin).file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy());
+    PathBuf::from("runs").join(format!("{}-{stem}-seed{}", config.env.name, config.seed))
+}
+
+/// Trains, checkpointing as configured, and returns the run directory. On a terminal, progress
+/// is a bar; otherwise (a log file, a pipe) one plain line per update.
 pub fn run(args: Args) -> anyhow::Result<PathBuf> {
-    let (run, mut trainer, offset) = start(&args)?;
-    let total = trainer.total_steps() as u64;
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  {elapsed} (eta {eta})  {msg}")
-            .expect("valid template"),
+    let (run, mut trainer, seconds_before) = start(&args)?;
+    let plain = !std::io::stdout().is_terminal();
+    let bar = if plain { ProgressBar::hidden() } else { ProgressBar::new(trainer.total_steps() as u64) };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {rate}  {elapsed} (eta {eta})  {msg}")
+            .expect("valid template")
+            .with_key("rate", |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{:.0} steps/s", state.per_sec());
+            }),
     );
     bar.set_position(trainer.env_steps() as u64);
     let start = Instant::now();
     let first_step = trainer.env_steps();
     let mut last = None;
-    while !trainer.is_done() {
-        let record = trainer.iterate()?;
-        let wall = offset + start.elapsed().as_secs_f64();
-        run.append(&record, wall)?;
-        bar.set_position(record.env_steps as u64);
-        bar.set_message(format!(
+    trainer.train(&run, seconds_before, &mut |progress| {
+        let record = progress.record;
+        let summary = format!(
             "return {:.1}  success {:.0}%  ρ {:.3}",
             record.mean_return,
             100.0 * record.success_rate,
             record.rho
-        ));
-        if record.update % trainer.checkpoint_every() == 0 || trainer.is_done() {
-            trainer.checkpoint(&run, wall)?;
+        );
+        if plain {
+            println!(
+                "update {}: {}/{} steps, {:.0} s  {summary}",
+                record.update, record.env_steps, progress.total_steps, progress.wall_seconds
+            );
         }
-        last = Some(record);
-    }
+        bar.set_position(record.env_steps as u64);
+        bar.set_message(summary);
+        last = Some(record.clone());
+    })?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     if let Some(record) = last {

@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 
 use super::config::{Backend, Settings};
-use super::engine::{NoiseInput, CHUNK};
+use super::limits::CHUNK;
 use super::rollout::RolloutJob;
-use super::sampling::{chunk_rng, sample_noise};
+use super::sampling::{chunk_rng, sample_noise, NoiseInput};
 use crate::cost::Cost;
 use crate::model::SurrogateModel;
 use crate::numeric::Lanes;

@@ -73,7 +73,7 @@ pub struct MppiConfig {
     /// Perturbation cost on |ε̃| instead of ε̃ (pytorch-mppi's `noise_abs_cost`).
     #[serde(default)]
     pub noise_abs_cost: bool,
-    /// M: high-level candidates scored on one shared set of rollouts (DECISIONS §1).
+    /// M: high-level candidates scored on one shared set of rollouts (decision record §1).
     #[serde(default = "default_candidates")]
     pub candidates: usize,
     /// Number type of the rollouts: `"lanes"` (f32 SIMD, default) or `"scalar"` (f64).

@@ -5,34 +5,17 @@ use rayon::prelude::*;
 
 use super::chunk::ChunkTask;
 use super::config::{MppiConfig, Settings};
+use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use super::rollout::RolloutJob;
-use super::sampling::transform;
+use super::sampling::{transform, NoiseInput};
 use crate::cost::Cost;
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
 use crate::Error;
 
-/// Samples per work unit: one SIMD value of [`Lanes`], and the unit of parallelism and of
-/// noise streams.
-pub(crate) const CHUNK: usize = 16;
-/// Largest state, control or tracked-feature size a model may have.
-pub(crate) const MAX_DIM: usize = 16;
-/// Largest M.
-pub(crate) const MAX_CANDIDATES: usize = 16;
-/// Largest M × action_dim (the quadratic cost of Eq. 40 takes 2·(nx + nu) values per candidate).
-pub(crate) const MAX_ACTION_VALUES: usize = 128;
 /// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
 /// more than it saves).
 const PARALLEL_MIN_SAMPLES: usize = 256;
-
-/// Where a call's noise comes from.
-#[derive(Clone, Copy, Debug)]
-pub enum NoiseInput<'a> {
-    /// Drawn from the engine's seeded generator.
-    Sampled,
-    /// Given ε (`[K][H][nu]`, before clamping), as pytorch-mppi's `noise_sampled`.
-    Given(&'a [f64]),
-}
 
 /// The state an MPPI controller carries between calls (see [`Mppi::warm_start`]).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -306,7 +289,7 @@ impl Mppi {
         &self.plan(candidate)[..self.s.nu]
     }
 
-    /// Keeps candidate m*'s sequence as the nominal; the next call shifts it (DECISIONS §1.6).
+    /// Keeps candidate m*'s sequence as the nominal; the next call shifts it (decision record §1.6).
     pub fn commit(&mut self, candidate: usize) {
         let hn = self.s.h * self.s.nu;
         self.nominal.copy_from_slice(&self.plans[candidate * hn..(candidate + 1) * hn]);

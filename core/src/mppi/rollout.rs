@@ -1,7 +1,7 @@
 //! Rolling one chunk of perturbed control sequences through P̂ and scoring it under each of
-//! the M candidate RL actions (paper Eq. 2; DECISIONS §1 step 3), on number type `R`.
+//! the M candidate RL actions (paper Eq. 2; decision record §1 step 3), on number type `R`.
 
-use super::engine::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
+use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use crate::cost::{CostIn, Needs, StepView};
 use crate::geometry::DangerZone;
 use crate::model::SurrogateIn;

@@ -6,6 +6,16 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::Settings;
+use super::limits::MAX_DIM;
+
+/// Where a call's noise comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum NoiseInput<'a> {
+    /// Drawn from the engine's seeded generator.
+    Sampled,
+    /// Given ε (`[K][H][nu]`, before clamping), as pytorch-mppi's `noise_sampled`.
+    Given(&'a [f64]),
+}
 
 /// The generator of chunk `chunk` in MPPI call `call` of an engine seeded with `seed`.
 pub(crate) fn chunk_rng(seed: u64, call: u64, chunk: usize) -> ChaCha8Rng {
@@ -19,7 +29,7 @@ pub(crate) fn chunk_rng(seed: u64, call: u64, chunk: usize) -> ChaCha8Rng {
 /// ε = z ⊙ sqrt(diag Σ) + μ — pytorch-mppi's two transforms.
 pub(crate) fn sample_noise(s: &Settings, rng: &mut ChaCha8Rng, out: &mut [f64]) {
     let nu = s.nu;
-    let mut z = [0.0f64; super::engine::MAX_DIM];
+    let mut z = [0.0f64; MAX_DIM];
     for row in out.chunks_exact_mut(nu) {
         for zi in z[..nu].iter_mut() {
             *zi = StandardNormal.sample(rng);

@@ -35,13 +35,13 @@ impl Default for AcrobotParams {
     }
 }
 
-impl Acrobot {
-    /// An Acrobot environment from its parameters.
-    pub fn from_params(params: AcrobotParams) -> Result<Self, BuildError> {
-        if !params.danger_penalty.is_finite() {
-            return Err(BuildError::Invalid(format!("danger_penalty must be finite, got {}", params.danger_penalty)));
+impl AcrobotParams {
+    /// The Acrobot environment these parameters describe.
+    pub fn build(self) -> Result<Acrobot, BuildError> {
+        if !self.danger_penalty.is_finite() {
+            return Err(BuildError::Invalid(format!("danger_penalty must be finite, got {}", self.danger_penalty)));
         }
-        ModelEnv::new(AcrobotModel::new(params.danger_penalty), params.danger_zone, params.max_episode_steps)
+        ModelEnv::new(AcrobotModel::new(self.danger_penalty), self.danger_zone, self.max_episode_steps)
     }
 }
 
@@ -80,7 +80,7 @@ impl ModelDomain for AcrobotModel {
 }
 
 fn build(params: Params<'_, '_>) -> Result<Box<dyn Environment>, BuildError> {
-    Ok(Box::new(Acrobot::from_params(erased_serde::deserialize(params)?)?))
+    Ok(Box::new(erased_serde::deserialize::<AcrobotParams>(params)?.build()?))
 }
 
 inventory::submit! {

@@ -4,7 +4,7 @@
 //!
 //! MPPI never sees this model: it plans with the kinematic bicycle of
 //! [`super::model::RacingModel`], which has no tyre slip, no power limit and no drag, so the
-//! surrogate is strongly misspecified on purpose (DECISIONS §6, paper App. B.3).
+//! surrogate is strongly misspecified on purpose (decision record §6, paper App. B.3).
 
 use serde::Deserialize;
 

@@ -1,4 +1,4 @@
-//! Racing-DZ (paper App. B.3, DECISIONS §6 "Racing stand-in"): a 2-D racing simulator with
+//! Racing-DZ (paper App. B.3, decision record §6 "Racing stand-in"): a 2-D racing simulator with
 //! the structure of the paper's CARLA domain. The ego car is a dynamic bicycle with Pacejka
 //! tyres ([`car`]) on a closed circuit ([`track`], [`circuits`]), racing one opponent that
 //! drives the centreline at a set speed, past a square danger zone. MPPI plans with a

@@ -158,7 +158,7 @@ impl Dynamics for RacingModel {
         next[index::OPPONENT_VY] = x[index::OPPONENT_VY];
     }
 
-    /// (ẋ, ẏ) = v·(cos ψ, sin ψ), the RL action's targets (DECISIONS §6), then Eq. 45's
+    /// (ẋ, ẏ) = v·(cos ψ, sin ψ), the RL action's targets (decision record §6), then Eq. 45's
     /// BP = |b| and the opponent position Eq. 44 compares with.
     fn tracked<R: Real>(&self, x: &[R], out: &mut [R]) {
         let (sin, cos) = x[index::YAW].sin_cos();

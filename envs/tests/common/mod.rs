@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::f64::consts::TAU;
 
-use rlmpc_core::fixture::{self, Fixture};
+use rlmpc_lab::fixture::{self, Fixture};
 use serde::Deserialize;
 
 /// `tests/data/acrobot_continuous.json`.

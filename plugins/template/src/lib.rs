@@ -1,11 +1,11 @@
 //! An out-of-tree rlmpc plugin, to copy: one cost coupling (`effort`) and one influence
 //! scheduler (`linear-decay`), handed to the loader by `register` and exported with
-//! `rlmpc_plugins::declare_plugin!`.
+//! `rlmpc_loader::declare_plugin!`.
 
 use rlmpc_core::registry::{BuildError, CostRegistration, Params, SchedulerRegistration};
 use rlmpc_core::scheduler::{InfluenceScheduler, UpdateStats};
 use rlmpc_core::{Cost, CostContext, CostCoupling, Needs, Real, StepView};
-use rlmpc_plugins::Registrar;
+use rlmpc_loader::Registrar;
 use serde::Deserialize;
 
 /// J = scale · ‖u‖²: the control effort of a step, written once over the number type.
@@ -65,9 +65,6 @@ impl LinearDecay {
 }
 
 impl InfluenceScheduler for LinearDecay {
-    fn rho(&self) -> f64 {
-        self.start
-    }
     fn update(&mut self, stats: &UpdateStats<'_>) -> f64 {
         self.at(stats.update + 1)
     }
@@ -100,4 +97,4 @@ fn register(registrar: &mut Registrar) {
         ));
 }
 
-rlmpc_plugins::declare_plugin!(register);
+rlmpc_loader::declare_plugin!(register);

@@ -1,0 +1,94 @@
+//! PPO's settings, with the paper's defaults (Table 3) and Stable-Baselines3's for the rest.
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of [`Ppo`](super::Ppo). Defaults: paper Table 3, and SB3's `PPO` defaults where the
+/// paper is silent. Table 3's n_steps, γ and λ_GAE belong to data collection: they are the
+/// trainer's `[training]` settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PpoConfig {
+    /// Adam step size α (Table 3: 3e-4).
+    pub learning_rate: f64,
+    /// Adam ε; SB3 sets 1e-5 for PPO (PyTorch's default is 1e-8).
+    pub adam_eps: f64,
+    /// Minibatch size B (Table 3: 64); with mixing, B real plus B virtual tuples per step.
+    pub batch_size: usize,
+    /// Passes over the real batch per update (Table 3: 10).
+    pub n_epochs: usize,
+    /// Surrogate clip ε: the ratio is clipped to [1 − ε, 1 + ε] (Table 3: 0.2).
+    pub clip_range: f64,
+    /// Value clip: each head's prediction is kept within this of the old mean value; none by default.
+    pub clip_range_vf: Option<f64>,
+    /// Normalise advantages per minibatch (mean 0, ddof-1 std + 1e-8); skipped for a minibatch of 1.
+    pub normalize_advantage: bool,
+    /// Normalise observations by running statistics, as SB3's `VecNormalize` (off by default);
+    /// stored tuples are normalised at update time with the latest statistics.
+    pub normalize_observations: bool,
+    /// Weight of the entropy bonus (Table 3: 0.0).
+    pub ent_coef: f64,
+    /// Weight of the value loss (Table 3: 0.5).
+    pub vf_coef: f64,
+    /// Global gradient-norm clip over all parameters (SB3: 0.5).
+    pub max_grad_norm: f64,
+    /// Stop the update when a minibatch's approximate KL exceeds 1.5 × this; none by default.
+    pub target_kl: Option<f64>,
+    /// Hidden layer widths of the policy network (SB3: [64, 64], tanh).
+    pub actor_hidden: Vec<usize>,
+    /// Hidden layer widths of each value head (SB3: [64, 64], tanh).
+    pub critic_hidden: Vec<usize>,
+    /// D, the number of independently initialised value heads (decision record §4: 5).
+    pub value_heads: usize,
+    /// Initial log σ of the Gaussian policy (SB3: 0).
+    pub log_std_init: f64,
+}
+
+impl Default for PpoConfig {
+    fn default() -> Self {
+        Self {
+            learning_rate: 3e-4,
+            adam_eps: 1e-5,
+            batch_size: 64,
+            n_epochs: 10,
+            clip_range: 0.2,
+            clip_range_vf: None,
+            normalize_advantage: true,
+            normalize_observations: false,
+            ent_coef: 0.0,
+            vf_coef: 0.5,
+            max_grad_norm: 0.5,
+            target_kl: None,
+            actor_hidden: vec![64, 64],
+            critic_hidden: vec![64, 64],
+            value_heads: 5,
+            log_std_init: 0.0,
+        }
+    }
+}
+
+impl PpoConfig {
+    /// Checks the settings that would make an update meaningless.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = |x: f64| x > 0.0 && x.is_finite();
+        let optional = [("clip_range_vf", self.clip_range_vf), ("target_kl", self.target_kl)];
+        let required = [
+            ("learning_rate", Some(self.learning_rate)),
+            ("adam_eps", Some(self.adam_eps)),
+            ("clip_range", Some(self.clip_range)),
+            ("max_grad_norm", Some(self.max_grad_norm)),
+        ];
+        if let Some((name, Some(value))) =
+            required.iter().chain(&optional).find(|(_, v)| v.is_some_and(|v| !positive(v)))
+        {
+            return Err(format!("ppo: `{name}` must be a positive number, got {value}"));
+        }
+        for (name, value) in
+            [("batch_size", self.batch_size), ("n_epochs", self.n_epochs), ("value_heads", self.value_heads)]
+        {
+            if value == 0 {
+                return Err(format!("ppo: `{name}` must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,148 @@
+//! The PPO loss of one minibatch, line for line as Stable-Baselines3's `PPO.train` computes it,
+//! on dfdx tensors so that the learner backpropagates through it.
+
+use dfdx::prelude::*;
+
+use super::{Matrix, PpoConfig, Scalar, Taped, Vector};
+
+/// A minibatch's data that carries no gradient (SB3's `rollout_data`), row-aligned with the
+/// tensors given to [`ppo_loss`].
+#[derive(Clone, Copy, Debug)]
+pub struct LossTargets<'a> {
+    /// log π_old(a | s).
+    pub old_log_prob: &'a [f32],
+    /// Advantages as stored, not normalised: [`ppo_loss`] normalises them.
+    pub advantages: &'a [f32],
+    /// V_old(s), the value when the tuple was collected; the centre of the value clip.
+    pub old_values: &'a [f32],
+    /// Value targets.
+    pub returns: &'a [f32],
+}
+
+/// One minibatch's loss terms, as SB3 logs them (f32).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossStats {
+    /// −mean(min(A·r, A·clip(r, 1 − ε, 1 + ε))), r = π/π_old.
+    pub policy_loss: f32,
+    /// Mean over heads of mean((returns − V_d)²), V_d optionally clipped around V_old.
+    pub value_loss: f32,
+    /// −mean(entropy).
+    pub entropy_loss: f32,
+    /// policy_loss + ent_coef·entropy_loss + vf_coef·value_loss.
+    pub loss: f32,
+    /// mean((r − 1) − log r), the approximate KL(π_old ‖ π).
+    pub approx_kl: f32,
+    /// Fraction of rows with |r − 1| > ε.
+    pub clip_fraction: f32,
+}
+
+/// SB3's per-minibatch advantage normalisation: (A − mean) / (std + 1e-8), std with Bessel's
+/// correction; a minibatch of one is left as it is (SB3 issue #325), as is everything when
+/// `normalize` is false. Mean and std are accumulated in f64 and rounded to f32.
+pub fn normalize_advantages(advantages: &[f32], normalize: bool) -> Vec<f32> {
+    let n = advantages.len();
+    if !normalize || n < 2 {
+        return advantages.to_vec();
+    }
+    let mean = advantages.iter().map(|&a| f64::from(a)).sum::<f64>() / n as f64;
+    let var = advantages.iter().map(|&a| (f64::from(a) - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let (mean, std) = (mean as f32, var.sqrt() as f32);
+    advantages.iter().map(|&a| (a - mean) / (std + 1e-8)).collect()
+}
+
+/// The PPO loss of one minibatch (SB3 `PPO.train`, one iteration of its minibatch loop):
+///
+/// ```text
+/// A      = normalize_advantages(advantages)
+/// r      = exp(log_prob − old_log_prob)
+/// L_clip = −mean(min(A·r, A·clamp(r, 1 − ε, 1 + ε)))
+/// L_V    = (1/D) Σ_d mean((returns − V̂_d)²),   V̂_d = V_d, or V_old + clamp(V_d − V_old, ±ε_vf)
+/// L_H    = −mean(entropy)
+/// L      = L_clip + ent_coef·L_H + vf_coef·L_V
+/// ```
+///
+/// `log_prob`, `entropy` and the `values` `[D][n]` of the D heads are the new policy's, recorded on tapes; the
+/// returned loss carries them for backpropagation. With D = 1 this is SB3's loss exactly; with
+/// D heads each is trained on the same targets and clipped around the old *mean* value, the
+/// value the rollout stored (decision record §4). Scalars of `config` are rounded to f32 where they
+/// meet a tensor, as PyTorch does with Python floats.
+///
+/// # Panics
+/// If there are no heads or the lengths disagree.
+pub fn ppo_loss(
+    log_prob: Vector<Taped>,
+    entropy: Vector<Taped>,
+    values: Matrix<Taped>,
+    targets: &LossTargets<'_>,
+    config: &PpoConfig,
+) -> (Scalar, LossStats) {
+    let n = targets.returns.len();
+    let heads = values.shape().0;
+    assert!(heads > 0, "ppo_loss: no value heads");
+    assert_eq!(values.shape().1, n, "ppo_loss: values of a different length");
+    for len in [targets.old_log_prob.len(), targets.advantages.len(), targets.old_values.len()] {
+        assert_eq!(len, n, "ppo_loss: targets of different lengths");
+    }
+    let dev = log_prob.device().clone();
+    let column = |v: &[f32]| -> Vector { dev.tensor_from_vec(v.to_vec(), (n,)) };
+    let clip = config.clip_range;
+
+    let advantages = column(&normalize_advantages(targets.advantages, config.normalize_advantage));
+    let log_ratio = log_prob - column(targets.old_log_prob);
+    let (log_ratio, tape) = log_ratio.split_tape();
+    let ratio = log_ratio.clone().put_tape(tape).exp();
+    let (ratio, tape) = ratio.split_tape();
+    let surrogate = ratio.clone().put_tape(tape) * advantages.clone();
+    let clipped = ratio.retaped::<Taped>().clamp((1.0 - clip) as f32, (1.0 + clip) as f32) * advantages;
+    let policy_loss = -surrogate.minimum(clipped).mean::<Rank0, _>();
+
+    // Every head has n rows, so the mean over [D][n] is the mean over heads of each head's MSE.
+    let shape = (heads, n);
+    let returns = column(targets.returns).broadcast_like::<_, Axis<0>>(&shape);
+    let predicted = match config.clip_range_vf {
+        None => values,
+        Some(c) => {
+            let old = column(targets.old_values).broadcast_like::<_, Axis<0>>(&shape);
+            // SB3: old + clamp(v − old, ±c); addition commutes exactly.
+            (values - old.clone()).clamp(-c as f32, c as f32) + old
+        }
+    };
+    // SB3: mse(returns, predicted); (r − p)² = (p − r)² exactly.
+    let value_loss = (predicted - returns).square().mean::<Rank0, _>();
+    let entropy_loss = -entropy.mean::<Rank0, _>();
+
+    let mut stats = LossStats {
+        policy_loss: policy_loss.array(),
+        value_loss: value_loss.array(),
+        entropy_loss: entropy_loss.array(),
+        loss: 0.0,
+        approx_kl: mean(log_ratio.as_vec().iter().zip(ratio.as_vec()).map(|(&lr, r)| (r - 1.0) - lr)),
+        clip_fraction: mean(ratio.as_vec().iter().map(|&r| f32::from(u8::from((r - 1.0).abs() > clip as f32)))),
+    };
+    let loss = policy_loss + entropy_loss * config.ent_coef as f32 + value_loss * config.vf_coef as f32;
+    stats.loss = loss.array();
+    (loss, stats)
+}
+
+/// The mean of f32 values, summed in f64 and rounded once.
+fn mean(values: impl ExactSizeIterator<Item = f32>) -> f32 {
+    let n = values.len();
+    (values.map(f64::from).sum::<f64>() / n as f64) as f32
+}
+
+/// SB3's `explained_variance(values, returns)` = 1 − Var(returns − values) / Var(returns)
+/// (population variances), NaN when Var(returns) = 0, as `train/explained_variance` logs it
+/// over the whole rollout.
+pub fn explained_variance(values: &[f64], returns: &[f64]) -> f64 {
+    let var_returns = population_variance(returns);
+    if var_returns == 0.0 {
+        return f64::NAN;
+    }
+    let residuals: Vec<f64> = returns.iter().zip(values).map(|(r, v)| r - v).collect();
+    1.0 - population_variance(&residuals) / var_returns
+}
+
+fn population_variance(x: &[f64]) -> f64 {
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64
+}

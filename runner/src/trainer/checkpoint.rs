@@ -1,0 +1,132 @@
+//! Checkpoints of a training run, taken between updates (when both buffers are empty), so
+//! that a killed run resumes exactly as the uninterrupted one would have continued.
+//!
+//! A checkpoint is two files in the run directory, each replaced atomically: the learner's
+//! `learner-<update>.safetensors`, then `trainer_state.json`, which names it. A crash between
+//! the two leaves the previous state pointing at the previous learner file, which is deleted
+//! only after the new state is in place.
+//!
+//! The environment is not serialised: the state records the current episode's reset seed and
+//! the controls applied since, and resuming replays them. That works for any deterministic
+//! environment, including ones whose physics engine cannot save its state.
+
+use std::fs;
+use std::path::PathBuf;
+
+use rand_chacha::ChaCha8Rng;
+use rlmpc_core::mppi::WarmStart;
+use rlmpc_core::Error;
+use serde::{Deserialize, Serialize};
+
+use super::Trainer;
+use crate::config::Experiment;
+use crate::run_dir::{write_atomically, RunDir};
+
+/// Format tag of `trainer_state.json`.
+const FORMAT: &str = "rlmpc-trainer/1";
+
+/// Everything besides the learner that the next update depends on.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct TrainerState {
+    format: String,
+    /// Updates done.
+    pub update: usize,
+    env_steps: usize,
+    /// Wall-clock seconds trained so far.
+    pub wall_seconds: f64,
+    /// The learner file of this checkpoint, in the run directory.
+    pub learner_file: String,
+    episodes_started: u64,
+    episode_seed: u64,
+    episode_controls: Vec<f64>,
+    episode_return: f64,
+    episode_success: bool,
+    recent: Vec<(f64, bool)>,
+    first_episode_start: bool,
+    rng: ChaCha8Rng,
+    mppi: Option<WarmStart>,
+    scheduler: serde_json::Value,
+}
+
+impl TrainerState {
+    /// Reads `trainer_state.json` of a run.
+    pub fn read(run: &RunDir) -> Result<Self, Error> {
+        let path = run.trainer_state_path();
+        let text =
+            fs::read_to_string(&path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let state: Self = serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("{}: not a trainer state: {e}", path.display())))?;
+        if state.format != FORMAT {
+            return Err(Error::Invalid(format!("{}: format `{}`, expected `{FORMAT}`", path.display(), state.format)));
+        }
+        Ok(state)
+    }
+}
+
+impl Trainer {
+    /// Writes a checkpoint of the current state into `run` (see the module docs).
+    pub fn checkpoint(&self, run: &RunDir, wall_seconds: f64) -> Result<(), Error> {
+        let previous = TrainerState::read(run).ok().map(|s| s.learner_file);
+        let learner_file = format!("learner-{:06}.safetensors", self.updates);
+        run.save_learner(self.learner.as_ref(), &learner_file)?;
+        let state = TrainerState {
+            format: FORMAT.into(),
+            update: self.updates,
+            env_steps: self.env_steps,
+            wall_seconds,
+            learner_file: learner_file.clone(),
+            episodes_started: self.episodes_started,
+            episode_seed: self.episode_seed,
+            episode_controls: self.episode_controls.clone(),
+            episode_return: self.episode_return,
+            episode_success: self.episode_success,
+            recent: self.recent.iter().copied().collect(),
+            first_episode_start: self.storage.first_episode_start,
+            rng: self.rng.clone(),
+            mppi: self.planner.as_ref().map(|p| p.mppi.warm_start()),
+            scheduler: self.scheduler.state(),
+        };
+        let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
+        write_atomically(&run.trainer_state_path(), json.as_bytes())?;
+        if let Some(old) = previous.filter(|old| *old != learner_file) {
+            let _ = fs::remove_file(run.path().join(old));
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the trainer of `experiment` and restores `run`'s last checkpoint: the learner,
+    /// the scheduler, every counter and random stream, MPPI's warm start, and the current
+    /// episode (replayed from its seed). Returns the trainer and the seconds already trained.
+    pub fn resume(experiment: &Experiment, run: &RunDir) -> Result<(Self, f64), Error> {
+        let state = TrainerState::read(run)?;
+        let mut trainer = Trainer::new(experiment)?;
+        trainer.learner.load(&run.path().join(&state.learner_file))?;
+        trainer.scheduler.restore(&state.scheduler)?;
+        trainer.updates = state.update;
+        trainer.env_steps = state.env_steps;
+        trainer.episodes_started = state.episodes_started;
+        trainer.recent = state.recent.into_iter().collect();
+        trainer.storage.first_episode_start = state.first_episode_start;
+        trainer.rng = state.rng;
+        trainer.observation = trainer.env.reset(Some(state.episode_seed));
+        let nu = trainer.env.spec().action_space.dim();
+        for u in state.episode_controls.chunks_exact(nu) {
+            trainer.observation = trainer.env.step(u).observation;
+        }
+        trainer.episode_seed = state.episode_seed;
+        trainer.episode_controls = state.episode_controls;
+        trainer.episode_return = state.episode_return;
+        trainer.episode_success = state.episode_success;
+        match (&mut trainer.planner, &state.mppi) {
+            (Some(planner), Some(warm)) => planner.mppi.restore_warm_start(warm)?,
+            (None, None) => {}
+            _ => return Err(Error::Invalid("the checkpoint's controller differs from the config's".into())),
+        }
+        Ok((trainer, state.wall_seconds))
+    }
+}
+
+/// The learner file that the last checkpoint of `run` names.
+pub fn last_learner_path(run: &RunDir) -> Result<PathBuf, Error> {
+    Ok(run.path().join(TrainerState::read(run)?.learner_file))
+}
