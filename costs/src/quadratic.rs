@@ -8,7 +8,7 @@ use serde::Deserialize;
 /// every running cost sees it). Q(a) is diagonal and positive, Q_ii = q_scale · softplus(a_i),
 /// and p_i = p_scale · a_{n+i}, so the RL action has 2n entries for n = nx + nu. Per
 /// coordinate the minimum lies at z_i = −p_i / (2 Q_ii): the action picks both a set-point and
-/// how stiffly to hold it. DECISIONS §5 uses it with MPPI horizon 3 (2 in Racing), Table 5.
+/// how stiffly to hold it. decision record §5 uses it with MPPI horizon 3 (2 in Racing), Table 5.
 #[derive(Clone, Debug)]
 pub struct Quadratic {
     /// n = nx + nu, the length of z.

@@ -1,5 +1,5 @@
 //! Running episodes of the hierarchical controller and summarising them as the paper's
-//! tables do (mean ± std over episodes, DECISIONS §7).
+//! tables do (mean ± std over episodes, decision record §7).
 
 use rlmpc_core::env::{check_transition, Environment};
 use rlmpc_core::policy::HighLevelPolicy;

@@ -1,4 +1,4 @@
-//! LunarLander-DZ's danger zone (DECISIONS §6, paper App. B.2): one random axis-aligned
+//! LunarLander-DZ's danger zone (decision record §6, paper App. B.2): one random axis-aligned
 //! rectangle per episode, between the spawn point (observation (0, ≈1.4)) and the pad
 //! (observation (0, 0)), in the observation's frame of x and y.
 
