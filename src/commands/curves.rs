@@ -192,6 +192,9 @@ fn evaluation(groups: &[(String, Vec<Run>)], metric: &str) {
 type Series = Vec<(u64, f64, f64)>;
 
 /// Mean return against env steps, one line and ±std band per group, on 200 points.
+/// Pixels to the right of the plot that hold the legend.
+const LEGEND_WIDTH: u32 = 260;
+
 fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
     let last = groups.iter().map(|(_, runs)| common_length(runs)).max().unwrap_or(1).max(1);
     let points: Vec<u64> = (1..=200).map(|i| last * i / 200).collect();
@@ -212,9 +215,11 @@ fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
     if !low.is_finite() {
         bail!("no curve has a point to draw");
     }
-    let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
+    let root = SVGBackend::new(path, (900 + LEGEND_WIDTH, 600)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
+    // The legend gets a strip of its own to the right of the plot, so it hides no data.
+    let (plot, legend) = root.split_horizontally(900);
+    let mut chart = ChartBuilder::on(&plot)
         .caption("mean return (last 100 episodes), mean ± std over seeds", ("sans-serif", 20))
         .margin(15)
         .x_label_area_size(40)
@@ -235,12 +240,11 @@ fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
             .chain(series.iter().rev().map(|&(s, m, sd)| (s as f64, m - sd)))
             .collect();
         chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))?;
-        chart
-            .draw_series(LineSeries::new(series.iter().map(|&(s, m, _)| (s as f64, m)), color.stroke_width(2)))?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
+        chart.draw_series(LineSeries::new(series.iter().map(|&(s, m, _)| (s as f64, m)), color.stroke_width(2)))?;
+        let y = 60 + 24 * i as i32;
+        legend.draw(&PathElement::new([(10, y), (40, y)], color.stroke_width(2)))?;
+        legend.draw(&Text::new(name.as_str(), (48, y - 7), ("sans-serif", 14)))?;
     }
-    chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw()?;
     root.present()?;
     Ok(())
 }
