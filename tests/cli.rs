@@ -178,6 +178,44 @@ fn demo_trains_evaluates_and_compares_with_pure_mppi() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+#[test]
+fn render_draws_the_lander_with_terrain_poses_and_predictions_and_traces_every_step() {
+    let dir = std::env::temp_dir().join(format!("rlmpc-render-lander-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (svg, trace) = (dir.join("lander.svg"), dir.join("trace.csv"));
+    let config = short_config("lunar_lander/attitude/tracking_mppi.toml", &dir);
+    let args = ["render", "--predict-every", "5", "--config"];
+    let out = stdout_of(rlmpc().args(args).arg(&config).arg("--out").arg(&svg).arg("--trace").arg(&trace));
+    assert!(out.contains("episode 0 (seed 0): 15 steps"), "{out}");
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    for expected in [
+        "terrain",
+        "pad",
+        "flags",
+        "danger zone",
+        "hull every 25 steps",
+        "prediction, every 5 steps",
+        "end: time limit",
+        "height (m)",
+    ] {
+        assert!(drawn.contains(expected), "missing {expected} in the lander SVG");
+    }
+    // One row per step: episode, step, the 8 model-state entries, the 2 RL-action entries, the 2 controls.
+    let rows: Vec<Vec<f64>> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 15);
+    for (step, row) in rows.iter().enumerate() {
+        assert_eq!((row.len(), row[0], row[1]), (14, 0.0, (step + 1) as f64));
+        assert_eq!(&row[10..12], &[0.0, -0.2], "the fixed target is the RL action");
+        assert!(row[12..].iter().all(|u| (-1.0..=1.0).contains(u)), "controls inside the action space: {row:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A copy of `configs/<path>` with a short time limit, written into a temporary directory.
 fn short_config(path: &str, dir: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(format!("{}/configs/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
