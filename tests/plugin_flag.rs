@@ -1,6 +1,6 @@
 //! `--plugin PATH` on the commands that build an environment or an experiment: the template
 //! plugin's `effort` cost, named in a config that does not list the library, works with
-//! `mppi` and `train`, and a run trained so keeps the library for `eval`.
+//! `mppi`, `render` and `train`, and a run trained so keeps the library for `eval`.
 
 use std::path::{Path, PathBuf};
 use std::process;
@@ -46,7 +46,7 @@ n_steps = 32
 "#;
 
 #[test]
-fn plugin_flag_loads_the_library_for_mppi_train_and_the_runs_eval() {
+fn plugin_flag_loads_the_library_for_mppi_render_train_and_the_runs_eval() {
     let library = template_library();
     let dir = std::env::temp_dir().join(format!("rlmpc-plugin-flag-{}", process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -59,6 +59,18 @@ fn plugin_flag_loads_the_library_for_mppi_train_and_the_runs_eval() {
     let stderr = String::from_utf8(without.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("unknown cost `effort`"), "{stderr}");
     rlmpc().args(["mppi", "--episodes", "1", "--config"]).arg(&config).arg("--plugin").arg(&library).assert().success();
+    let svg = dir.join("effort.svg");
+    let render = |plugin: &[&Path]| {
+        let mut cmd = rlmpc();
+        cmd.args(["render", "--config"]).arg(&config).arg("--out").arg(&svg);
+        for path in plugin {
+            cmd.arg("--plugin").arg(path);
+        }
+        cmd.assert()
+    };
+    render(&[]).code(2);
+    render(&[&library]).success();
+    assert!(svg.exists());
 
     let run = dir.join("run");
     rlmpc()

@@ -15,6 +15,7 @@ use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult, Observed};
 use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
+use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc render`.
 #[derive(clap::Args)]
@@ -43,6 +44,8 @@ pub struct Args {
     /// Also write every step as CSV (episode, step, model state, RL action, control) to this file.
     #[arg(long)]
     trace: Option<PathBuf>,
+    #[command(flatten)]
+    plugins: PluginArgs,
 }
 
 /// Pixel size of one panel.
@@ -55,6 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.episodes == 0 {
         bail!("--episodes must be at least 1");
     }
+    args.plugins.load()?;
     // A trained run acts as `rlmpc eval` does; without one, pure MPPI with the config's fixed action.
     let (mut env, mut policy, mut planner, config_seed): (_, Box<dyn HighLevelPolicy>, _, _) = match &args.run {
         Some(path) => {
