@@ -97,31 +97,27 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
         )));
     }
     let periodic = selected.iter().map(|&i| params.wrap_angles && tracked[i].periodic).collect();
-    let scale = params.scale.unwrap_or_else(|| vec![1.0; selected.len()]);
-    if scale.len() != selected.len() {
-        return Err(BuildError::Invalid(format!(
-            "`scale` has {} entries for {} tracked coordinates",
-            scale.len(),
-            selected.len()
-        )));
-    }
+    let scale = per_coordinate("scale", params.scale, 1.0, selected.len())?;
+    let offset = per_coordinate("offset", params.offset, 0.0, selected.len())?;
     if let Some(c) = params.action_bound {
         if !(c.is_finite() && c > 0.0) {
             return Err(BuildError::Invalid(format!("`action_bound` must be finite and > 0, got {c}")));
         }
     }
-    let offset = params.offset.unwrap_or_else(|| vec![0.0; selected.len()]);
-    if offset.len() != selected.len() {
-        return Err(BuildError::Invalid(format!(
-            "`offset` has {} entries for {} tracked coordinates",
-            offset.len(),
-            selected.len()
-        )));
-    }
-    if let Some(v) = scale.iter().chain(&offset).find(|v| !v.is_finite()) {
-        return Err(BuildError::Invalid(format!("`scale` and `offset` must be finite, got {v}")));
-    }
     Ok(Box::new(TargetTracking { selected, periodic, scale, offset, action_bound: params.action_bound }))
+}
+
+/// One finite factor per tracked coordinate (`default` for each when absent), or an error
+/// naming the parameter.
+fn per_coordinate(name: &str, values: Option<Vec<f64>>, default: f64, n: usize) -> Result<Vec<f64>, BuildError> {
+    let values = values.unwrap_or_else(|| vec![default; n]);
+    if values.len() != n {
+        return Err(BuildError::Invalid(format!("`{name}` has {} entries for {n} tracked coordinates", values.len())));
+    }
+    if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+        return Err(BuildError::Invalid(format!("`{name}` must be finite, got {v}")));
+    }
+    Ok(values)
 }
 
 rlmpc_core::inventory::submit! {

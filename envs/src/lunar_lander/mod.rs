@@ -380,8 +380,9 @@ impl Environment for LunarLander {
         self.episode_picture(states)
     }
 
+    /// The hull's body origin in metres, the frame of `picture`.
     fn picture_point(&self, x: &[f64]) -> [f64; 2] {
-        Self::world_point(x)
+        model::to_world(x).position
     }
 }
 

@@ -38,8 +38,8 @@ pub struct Kinematics {
 
 /// Metres per observation unit of x and y; (m/s) per observation unit of ẋ, ẏ; (rad/s) per
 /// unit of φ̇ — the inverses of Gymnasium's observation scalings.
-const X_UNIT: f64 = VIEWPORT_W / SCALE / 2.0;
-const Y_UNIT: f64 = VIEWPORT_H / SCALE / 2.0;
+pub(super) const X_UNIT: f64 = VIEWPORT_W / SCALE / 2.0;
+pub(super) const Y_UNIT: f64 = VIEWPORT_H / SCALE / 2.0;
 const VX_UNIT: f64 = FPS / X_UNIT;
 const VY_UNIT: f64 = FPS / Y_UNIT;
 const OMEGA_UNIT: f64 = FPS / 20.0;
@@ -80,9 +80,9 @@ impl LunarLanderModel {
 
     /// The same model with a ground: a flat floor at the pad's height (y = 0) — none when the
     /// lander already flies below that height — or at the lander's own height while a leg
-    /// touches (the only terrain it knows of is what it stands on). A step that would end below the floor ends on it with the downward and sideways
-    /// velocity and the spin taken away, and both leg flags set; a step that ends above it
-    /// clears them. Without it (the paper's App. B.2 as written) the legs' flags are carried
+    /// touches (the only terrain it knows of is what it stands on). A step that would end
+    /// below the floor ends on it with the downward and sideways velocity and the spin taken
+    /// away, and both leg flags set; a step that ends above it clears them. Without it (the paper's App. B.2 as written) the legs' flags are carried
     /// unchanged and the lander sinks through the pad.
     pub fn with_ground(self, ground: bool) -> Self {
         Self { ground, ..self }

@@ -5,9 +5,8 @@
 use rlmpc_core::picture::{Element, Picture, Rgb};
 use rlmpc_core::DangerZone;
 
-use super::model::{to_world, Kinematics};
-use super::{Ending, LunarLander, Terrain, CHUNKS, HELIPAD_Y, LANDER_POLY, LEG_DOWN, SCALE};
-use crate::lunar_lander::constants::{VIEWPORT_H, VIEWPORT_W};
+use super::model::{to_world, Kinematics, X_UNIT, Y_UNIT};
+use super::{Ending, LunarLander, Terrain, CHUNKS, HELIPAD_Y, LANDER_POLY, SCALE};
 
 /// Steps between two drawn hull outlines (0.5 s of flight).
 const POSE_EVERY: usize = 25;
@@ -53,11 +52,6 @@ impl LunarLander {
             elements,
         }
     }
-
-    /// Where model state `x` is drawn: the hull's body origin in metres.
-    pub(super) fn world_point(x: &[f64]) -> [f64; 2] {
-        to_world(x).position
-    }
 }
 
 /// The terrain polyline, the pad between its flags, and the flags.
@@ -94,30 +88,31 @@ fn hull(pose: &Kinematics) -> Vec<[f64; 2]> {
     LANDER_POLY.iter().chain(&LANDER_POLY[..1]).map(corner).collect()
 }
 
-/// The zone, given in observation units, in metres.
+/// The zone, given in observation units, in metres: its centre maps as a model state's
+/// position does.
 fn zone_in_metres(zone: &DangerZone) -> DangerZone {
-    let (x_unit, y_unit) = (VIEWPORT_W / SCALE / 2.0, VIEWPORT_H / SCALE / 2.0);
-    DangerZone {
-        x: zone.x * x_unit + x_unit,
-        y: zone.y * y_unit + HELIPAD_Y + LEG_DOWN / SCALE,
-        width: zone.width * x_unit,
-        height: zone.height * y_unit,
-    }
+    let [x, y] = to_world(&[zone.x, zone.y, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]).position;
+    DangerZone { x, y, width: zone.width * X_UNIT, height: zone.height * Y_UNIT }
 }
 
 #[cfg(test)]
 mod tests {
+    use rlmpc_core::Environment;
+
     use super::*;
+    use crate::lunar_lander::{LunarLanderParams, LEG_DOWN};
 
     #[test]
     fn the_zone_and_the_path_share_the_frame() {
+        let env = LunarLander::from_params(LunarLanderParams::default()).unwrap();
         // A state at the zone's centre is drawn at the centre of the zone's rectangle.
         let zone = DangerZone { x: 0.2, y: 0.6, width: 0.3, height: 0.2 };
         let in_metres = zone_in_metres(&zone);
-        let at = LunarLander::world_point(&[0.2, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        assert!((in_metres.width - 0.3 * 10.0).abs() < 1e-12, "x: 10 m per unit: {in_metres:?}");
+        let at = env.picture_point(&[0.2, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
         assert!((at[0] - in_metres.x).abs() < 1e-12 && (at[1] - in_metres.y).abs() < 1e-12, "{at:?} vs {in_metres:?}");
         // At rest on the pad (x = y = 0) the body origin is LEG_DOWN above the pad's surface.
-        let on_pad = LunarLander::world_point(&[0.0; 8]);
+        let on_pad = env.picture_point(&[0.0; 8]);
         assert!((on_pad[1] - (HELIPAD_Y + LEG_DOWN / SCALE)).abs() < 1e-12, "{on_pad:?}");
     }
 
