@@ -178,3 +178,31 @@ fn bad_parameters_are_rejected_with_their_name() {
         assert!(message.contains(key), "{message}");
     }
 }
+
+#[test]
+fn track_frame_velocities_split_the_velocity_along_and_across_the_centreline() {
+    let racing = env(RacingParams::default());
+    let model = racing.model();
+    let layout = model.layout();
+    let along = layout.tracked.iter().position(|c| c.name == "along_track_speed").unwrap();
+    let across = layout.tracked.iter().position(|c| c.name == "cross_track_speed").unwrap();
+    let mut x = straight_state(model, 20.0);
+    let tangent = model.track.tangent(x[index::PROGRESS]);
+    let tangent_heading = tangent[1].atan2(tangent[0]);
+    let mut out = vec![0.0; layout.tracked.len()];
+    for (heading, expected) in [
+        (0.0, [20.0, 0.0]),
+        (0.5, [20.0 * 0.5f64.cos(), 20.0 * 0.5f64.sin()]),
+        (-1.2, [20.0 * 1.2f64.cos(), -20.0 * 1.2f64.sin()]),
+    ] {
+        x[index::YAW] = tangent_heading + heading;
+        model.tracked(&x, &mut out);
+        assert!((out[along] - expected[0]).abs() < 1e-9, "heading {heading}: along {} vs {}", out[along], expected[0]);
+        assert!(
+            (out[across] - expected[1]).abs() < 1e-9,
+            "heading {heading}: across {} vs {}",
+            out[across],
+            expected[1]
+        );
+    }
+}

@@ -51,7 +51,7 @@ pub struct Args {
 /// Pixel size of one panel.
 const PANEL: (u32, u32) = (900, 650);
 /// Pixels kept free of data on the right of each panel for the legend.
-const LEGEND_WIDTH: f64 = 250.0;
+const LEGEND_WIDTH: f64 = 340.0;
 
 /// Runs the episodes, draws them, and writes the SVG.
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let mut picture = env.picture(&states);
         for (n, points) in predictions.into_iter().enumerate() {
             let label = (n == 0).then(|| format!("MPPI's prediction, every {} steps", args.predict_every));
-            picture.elements.push(Element::Line { points, colour: Rgb(255, 127, 14), width: 2, label });
+            picture.elements.push(Element::Line { points, colour: Rgb(200, 0, 200), width: 2, label });
         }
         panels.push((picture, result));
     }
