@@ -14,5 +14,6 @@ mod plugin_args;
 pub mod render;
 pub mod rollout;
 mod run_files;
+mod set_args;
 mod table;
 pub mod train;
