@@ -15,5 +15,6 @@ pub mod render;
 pub mod rollout;
 mod run_files;
 mod set_args;
+pub mod sweep;
 mod table;
 pub mod train;
