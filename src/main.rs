@@ -40,6 +40,8 @@ enum Command {
     Curves(commands::curves::Args),
     /// Sweeps: a sweep file's runs planned, run here or as a Slurm job array, and their progress.
     Sweep(commands::sweep::Args),
+    /// A sweep's (or runs') results as the paper's Tables 1–2: Markdown, LaTeX or CSV.
+    Table(commands::paper_table::Args),
     /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
     Demo(commands::demo::Args),
 }
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare::run(args),
         Command::Curves(args) => commands::curves::run(args),
         Command::Sweep(args) => commands::sweep::run(args),
+        Command::Table(args) => commands::paper_table::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {
