@@ -71,10 +71,18 @@ fn marker_is_live(path: &Path) -> bool {
     }
     let pid = text.lines().find_map(|line| line.strip_prefix("pid ")).and_then(|p| p.trim().parse::<u32>().ok());
     match pid {
-        Some(pid) if Path::new("/proc/self").exists() => Path::new(&format!("/proc/{pid}")).exists(),
+        Some(pid) if Path::new("/proc/self").exists() => {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !is_zombie(&stat))
+        }
         Some(_) => true,
         None => false,
     }
+}
+
+/// Whether a `/proc/<pid>/stat` line is a zombie's (state `Z`, after the command in
+/// parentheses): a killed task whose parent has not reaped it.
+fn is_zombie(stat: &str) -> bool {
+    stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
 }
 
 /// The last non-empty line of a text, for one-line error reports.
@@ -105,6 +113,13 @@ mod tests {
     fn the_last_line_skips_trailing_blank_lines() {
         assert_eq!(last_line("a\nerror: bad key\n\n"), "error: bad key");
         assert_eq!(last_line(""), "(no message)");
+    }
+
+    #[test]
+    fn a_zombie_is_told_by_its_state_after_the_command() {
+        assert!(is_zombie("123 (rlmpc) Z 1 123"));
+        assert!(!is_zombie("123 (a) Z) S 1 123"), "a `)` in the command name");
+        assert!(!is_zombie("123 (rlmpc) S 1 123"));
     }
 
     #[test]
