@@ -2,6 +2,7 @@
 //! `status/<run>.running` (the process working on it) and `status/<run>.failed` (its error).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use rlmpc::runner::run_dir::RunDir;
 use rlmpc::runner::trainer::checkpoint_steps;
@@ -62,12 +63,12 @@ pub fn is_done(run: &Run) -> bool {
 }
 
 /// Whether the process recorded in a `.running` marker is alive. Under Slurm the marker names
-/// the job, which only Slurm can see, so it counts as alive; elsewhere `/proc` tells (on systems
-/// without `/proc` every marker counts as alive).
+/// the array task, and `squeue` tells (where it is not installed, the task counts as alive);
+/// elsewhere `/proc` tells (on systems without `/proc` every marker counts as alive).
 fn marker_is_live(path: &Path) -> bool {
     let Ok(text) = std::fs::read_to_string(path) else { return false };
-    if text.contains("slurm_job") {
-        return true;
+    if let Some(task) = text.lines().find_map(|line| line.strip_prefix("slurm_job ")) {
+        return slurm_task_is_live(task.trim());
     }
     let pid = text.lines().find_map(|line| line.strip_prefix("pid ")).and_then(|p| p.trim().parse::<u32>().ok());
     match pid {
@@ -76,6 +77,15 @@ fn marker_is_live(path: &Path) -> bool {
         }
         Some(_) => true,
         None => false,
+    }
+}
+
+/// Whether Slurm still lists the array task `task` (`<job>_<index>`): `squeue` prints its state,
+/// or nothing (or fails) once the task has ended, been cancelled or timed out.
+fn slurm_task_is_live(task: &str) -> bool {
+    match Command::new("squeue").args(["--noheader", "--jobs", task, "--format", "%T"]).output() {
+        Ok(out) => out.status.success() && !String::from_utf8_lossy(&out.stdout).trim().is_empty(),
+        Err(_) => true,
     }
 }
 
@@ -129,8 +139,6 @@ mod tests {
         assert!(marker_is_live(&path), "this process is alive");
         std::fs::write(&path, "pid 4294967295\n").unwrap();
         assert!(!marker_is_live(&path) || !Path::new("/proc/self").exists());
-        std::fs::write(&path, "slurm_job 12_3\n").unwrap();
-        assert!(marker_is_live(&path));
         std::fs::remove_file(&path).unwrap();
         assert!(!marker_is_live(&path), "no marker");
     }
