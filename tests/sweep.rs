@@ -195,6 +195,9 @@ fn a_sweep_runs_here_resumes_what_was_interrupted_and_makes_its_table() {
     assert_eq!(csv.lines().count(), 5, "{csv}");
     let latex = stdout_of(rlmpc().arg("table").arg(&sweep).args(["--format", "latex", "--baseline", "pure-horizon4"]));
     assert!(latex.contains("small-horizon4 & 2 & $") && latex.contains("against pure-horizon4"), "{latex}");
+    // Learning curves of the trained runs (pure MPPI has none).
+    let curves = stdout_of(rlmpc().args(["curves", "--every", "128", "--sweep"]).arg(&sweep));
+    assert!(curves.contains("| small-horizon4 ") && !curves.contains("| pure-"), "{curves}");
     // The same rows from the run directories.
     let runs: Vec<PathBuf> = ["small-horizon4-seed0", "small-horizon4-seed1"].iter().map(|n| out.join(n)).collect();
     let from_runs = stdout_of(rlmpc().arg("table").arg("--runs").args(&runs));

@@ -136,6 +136,12 @@ impl Sweep {
         if file.seeds.is_empty() {
             bail!(at("seeds is empty; e.g. seeds = [0, 1, 2, 3, 4]"));
         }
+        if let Some(seed) = file.seeds.iter().enumerate().find_map(|(i, s)| file.seeds[..i].contains(s).then_some(s)) {
+            bail!(at(&format!("seed {seed} is listed twice; each seed is one run per setting")));
+        }
+        if !file.mppi.is_empty() && file.episodes == Some(0) {
+            bail!(at("pure MPPI runs are only evaluated: give them episodes = 1 or more"));
+        }
         let dir = path.parent().unwrap_or(Path::new(""));
         let stem = path.file_stem().map_or_else(|| "sweep".into(), |s| s.to_string_lossy().into_owned());
         let set = file
@@ -215,6 +221,8 @@ mod tests {
         let e = |text: &str| format!("{:#}", load(text).unwrap_err());
         assert!(e("seeds = [0]\n").contains("at least one experiment"));
         assert!(e("train = [\"a.toml\"]\nseeds = []\n").contains("seeds is empty"));
+        assert!(e("train = [\"a.toml\"]\nseeds = [0, 1, 0]\n").contains("seed 0 is listed twice"));
+        assert!(e("mppi = [\"a.toml\"]\nseeds = [0]\nepisodes = 0\n").contains("episodes = 1 or more"));
         assert!(
             e("train = [\"a.toml\"]\nseeds = [0]\n[grid]\nmppi.horizon = 5\n").contains("grid.mppi.horizon must be")
         );
