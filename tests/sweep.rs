@@ -219,6 +219,12 @@ fn a_failed_run_shows_its_error_and_slurm_gets_a_job_array() {
     let status = stdout_of(rlmpc().args(["sweep", "status"]).arg(&sweep));
     assert!(status.contains("failed") && status.contains("rhoo") && status.contains("1 failed, 7 pending"), "{status}");
 
+    // A directory in a run's place that is not a run directory is not deleted.
+    std::fs::create_dir_all(out.join("small-horizon4-seed1")).unwrap();
+    std::fs::write(out.join("small-horizon4-seed1/notes.txt"), "mine").unwrap();
+    let e = stderr_of_failure(rlmpc().args(["sweep", "task", "--index", "1"]).arg(&sweep));
+    assert!(e.contains("is not a run directory") && out.join("small-horizon4-seed1/notes.txt").exists(), "{e}");
+
     let written = stdout_of(rlmpc().args(["sweep", "slurm"]).arg(&sweep));
     assert!(written.contains("8 array tasks"), "{written}");
     let script = std::fs::read_to_string(out.join("sweep.sbatch")).unwrap();

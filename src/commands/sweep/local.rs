@@ -44,7 +44,7 @@ fn spawn<'a>(sweep: &Sweep, run: &'a Run) -> anyhow::Result<Worker<'a>> {
 }
 
 /// `logs/<run directory name>.log`.
-pub fn log_path(sweep: &Sweep, run: &Run) -> PathBuf {
+fn log_path(sweep: &Sweep, run: &Run) -> PathBuf {
     let name = run.dir.file_name().map_or_else(|| run.index.to_string(), |n| n.to_string_lossy().into_owned());
     sweep.logs_dir().join(format!("{name}.log"))
 }

@@ -2,9 +2,10 @@
 //! is left alone; a run with a checkpoint resumes from it (`train --resume`); a trained run
 //! that lacks its evaluation is only evaluated. Running it again repeats nothing.
 
+use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use rlmpc::runner::config::{describe_overrides, Experiment};
 use rlmpc::runner::evaluation::summarize;
 use rlmpc::runner::run_dir::write_atomically;
@@ -57,10 +58,7 @@ fn train_and_evaluate(run: &Run) -> anyhow::Result<()> {
         if trained.is_some() {
             args.resume = Some(run.dir.clone());
         } else {
-            // Killed before its first checkpoint: nothing to keep, start it again.
-            if run.dir.exists() {
-                std::fs::remove_dir_all(&run.dir).with_context(|| format!("clearing {}", run.dir.display()))?;
-            }
+            clear_unstarted(&run.dir)?;
             args.config = Some(run.config.clone());
             args.seed = Some(run.seed);
             args.out = Some(run.dir.clone());
@@ -72,6 +70,18 @@ fn train_and_evaluate(run: &Run) -> anyhow::Result<()> {
         eval::evaluate(&run.dir, run.episodes, None, &[])?;
     }
     Ok(())
+}
+
+/// Removes what a run killed before its first checkpoint left (nothing worth keeping), so that
+/// it starts again; a directory that is not a run directory is left alone, and is an error.
+fn clear_unstarted(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.join("config.toml").exists() {
+        bail!("{} exists but is not a run directory; move it away or give the sweep another `out`", dir.display());
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))
 }
 
 /// Pure MPPI's evaluation episodes into the run directory: `config.toml` (the experiment with
