@@ -114,6 +114,14 @@ fn set_overrides_reach_the_run_directory_and_bad_ones_name_the_key() {
     assert!(resolved.starts_with("# resolved from") && resolved.contains("--set mppi.num_samples=16"), "{resolved}");
     assert!(resolved.contains("num_samples = 16") && resolved.contains("rho = 0.5"), "{resolved}");
 
+    // Evaluation-time settings: eval.json records them.
+    let short = ["--episodes", "1", "--set", "env.params.max_episode_steps=20"];
+    rlmpc().args(["eval", "--run"]).arg(&run).args(short).assert().success();
+    let eval: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("eval.json")).unwrap()).unwrap();
+    assert_eq!(eval["overrides"][0], "env.params.max_episode_steps=20");
+    assert!(eval["episodes"][0]["steps"].as_u64().is_some_and(|steps| steps <= 20), "{eval}");
+
     let e = stderr_of_failure(train().args(["--set", "mppi.num_sample=16", "--out"]).arg(dir.join("bad")));
     assert!(e.contains("--set mppi.num_sample=16") && e.contains("`num_samples`"), "{e}");
     let e = stderr_of_failure(train().args(["--set", "scheduler.params.rho=high", "--out"]).arg(dir.join("bad")));
