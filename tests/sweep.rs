@@ -233,10 +233,17 @@ fn a_failed_run_shows_its_error_and_slurm_gets_a_job_array() {
     let e = stderr_of_failure(rlmpc().args(["sweep", "task", "--index", "1"]).arg(&sweep));
     assert!(e.contains("is not a run directory") && out.join("small-horizon4-seed1/notes.txt").exists(), "{e}");
 
+    // A run that a live process (this test) holds is neither started again nor put in the array.
+    std::fs::write(out.join("status/small-horizon5-seed0.running"), format!("pid {}\n", std::process::id())).unwrap();
+    let e = stderr_of_failure(rlmpc().args(["sweep", "task", "--index", "2"]).arg(&sweep));
+    assert!(e.contains("is already running (pid"), "{e}");
+
     let written = stdout_of(rlmpc().args(["sweep", "slurm"]).arg(&sweep));
-    assert!(written.contains("8 array tasks"), "{written}");
+    assert!(written.contains("1 runs are running now") && written.contains("7 array tasks"), "{written}");
     let script = std::fs::read_to_string(out.join("sweep.sbatch")).unwrap();
-    for line in ["#SBATCH --array=0-7", "#SBATCH --cpus-per-task=2", "#SBATCH --time=1:00:00", "#SBATCH --qos=short"] {
+    for line in
+        ["#SBATCH --array=0-1,3-7", "#SBATCH --cpus-per-task=2", "#SBATCH --time=1:00:00", "#SBATCH --qos=short"]
+    {
         assert!(script.lines().any(|l| l == line), "{line} in {script}");
     }
     assert!(script.contains("sweep task") && script.contains("--index \"$SLURM_ARRAY_TASK_ID\""), "{script}");

@@ -158,9 +158,19 @@ fn status(file: &std::path::Path) -> anyhow::Result<()> {
 
 fn write_slurm(file: &std::path::Path, submit: bool) -> anyhow::Result<()> {
     let (sweep, runs) = load(file)?;
-    let unfinished: Vec<usize> = runs.iter().filter(|r| state(&sweep, r) != State::Done).map(|r| r.index).collect();
+    let states: Vec<State> = runs.iter().map(|r| state(&sweep, r)).collect();
+    let unfinished: Vec<usize> = runs
+        .iter()
+        .zip(&states)
+        .filter(|(_, s)| matches!(s, State::Failed(_) | State::Pending))
+        .map(|(r, _)| r.index)
+        .collect();
+    let running = states.iter().filter(|s| **s == State::Running).count();
+    if running > 0 {
+        println!("{running} runs are running now and are left out of the array");
+    }
     if unfinished.is_empty() {
-        bail!("every run of {} is done; `rlmpc table {}` makes the table", file.display(), file.display());
+        bail!("no run of {} is pending or failed; `rlmpc sweep status {}` shows them", file.display(), file.display());
     }
     let paths = slurm::ScriptPaths {
         rlmpc: std::env::current_exe().context("finding the rlmpc executable")?,

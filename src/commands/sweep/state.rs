@@ -62,6 +62,20 @@ pub fn is_done(run: &Run) -> bool {
     run.kind == Kind::Train && run.episodes == 0 && trained_steps(run).is_some_and(|s| s >= run.steps)
 }
 
+/// What a `.running` marker written by this process says: its Slurm array task, or its pid.
+pub fn this_process() -> String {
+    match std::env::var("SLURM_ARRAY_JOB_ID") {
+        Ok(job) => format!("slurm_job {job}_{}\n", std::env::var("SLURM_ARRAY_TASK_ID").unwrap_or_default()),
+        Err(_) => format!("pid {}\n", std::process::id()),
+    }
+}
+
+/// The `.running` marker of the run, when the process it names is alive.
+pub fn live_owner(sweep: &Sweep, run: &Run) -> Option<String> {
+    let path = Markers::of(sweep, run).running;
+    marker_is_live(&path).then(|| std::fs::read_to_string(&path).ok()).flatten()
+}
+
 /// Whether the process recorded in a `.running` marker is alive. Under Slurm the marker names
 /// the array task, and `squeue` tells (where it is not installed, the task counts as alive);
 /// elsewhere `/proc` tells (on systems without `/proc` every marker counts as alive).
@@ -105,10 +119,10 @@ pub fn state(sweep: &Sweep, run: &Run) -> State {
     if is_done(run) {
         return State::Done;
     }
-    let markers = Markers::of(sweep, run);
-    if marker_is_live(&markers.running) {
+    if live_owner(sweep, run).is_some() {
         return State::Running;
     }
+    let markers = Markers::of(sweep, run);
     match std::fs::read_to_string(&markers.failed) {
         Ok(text) => State::Failed(last_line(&text)),
         Err(_) => State::Pending,

@@ -12,7 +12,7 @@ use rlmpc::runner::run_dir::write_atomically;
 
 use super::manifest::{Kind, Run};
 use super::spec::Sweep;
-use super::state::{is_done, trained_steps, Markers};
+use super::state::{is_done, live_owner, this_process, trained_steps, Markers};
 use crate::commands::{eval, mppi, train};
 
 /// Runs `run` of `sweep`, keeping its markers: `.running` while it works, `.failed` with the
@@ -22,14 +22,21 @@ pub fn execute(sweep: &Sweep, run: &Run) -> anyhow::Result<()> {
         println!("run {} ({}) is done", run.index, run.dir.display());
         return Ok(());
     }
+    let me = this_process();
+    // Two processes on one run directory would interleave its log and checkpoints. (A Slurm
+    // task that Slurm requeued finds its own marker.)
+    if let Some(owner) = live_owner(sweep, run).filter(|owner| *owner != me) {
+        bail!(
+            "run {} ({}) is already running ({}); wait for it, or stop it and run this again",
+            run.index,
+            run.dir.display(),
+            owner.trim()
+        );
+    }
     let markers = Markers::of(sweep, run);
     std::fs::create_dir_all(sweep.status_dir())
         .with_context(|| format!("creating {}", sweep.status_dir().display()))?;
-    let owner = match std::env::var("SLURM_ARRAY_JOB_ID") {
-        Ok(job) => format!("slurm_job {job}_{}\n", std::env::var("SLURM_ARRAY_TASK_ID").unwrap_or_default()),
-        Err(_) => format!("pid {}\n", std::process::id()),
-    };
-    write_atomically(&markers.running, owner.as_bytes())?;
+    write_atomically(&markers.running, me.as_bytes())?;
     let _ = std::fs::remove_file(&markers.failed);
     let result = match run.kind {
         Kind::Train => train_and_evaluate(run),
