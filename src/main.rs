@@ -38,6 +38,10 @@ enum Command {
     Compare(commands::compare::Args),
     /// Learning curves over seeds (Fig. 3): mean ± std of the training return and success rate.
     Curves(commands::curves::Args),
+    /// Sweeps: a sweep file's runs planned, run here or as a Slurm job array, and their progress.
+    Sweep(commands::sweep::Args),
+    /// A sweep's (or runs') results as the paper's Tables 1–2: Markdown, LaTeX or CSV.
+    Table(commands::paper_table::Args),
     /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
     Demo(commands::demo::Args),
 }
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Curves(args) => commands::curves::run(args),
+        Command::Sweep(args) => commands::sweep::run(args),
+        Command::Table(args) => commands::paper_table::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {

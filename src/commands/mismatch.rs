@@ -155,7 +155,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     args.plugins.load()?;
     let (name, seed, policy, (state_errors, reward_errors, terminal)) = match &args.run {
         Some(path) => {
-            let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None)?;
+            let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None, &[])?;
             let seed = args.seed.unwrap_or(experiment.config.seed);
             let action = vec![0.0; learner.action_dim()];
             let mut controls = TrainedControls { learner: learner.as_mut(), planner: planner.as_mut(), action };

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // A trained run acts as `rlmpc eval` does; without one, pure MPPI with the config's fixed action.
     let (mut env, mut policy, mut planner, config_seed): (_, Box<dyn HighLevelPolicy>, _, _) = match &args.run {
         Some(path) => {
-            let trained = TrainedRun::load(path, args.config.as_deref())?;
+            let trained = TrainedRun::load(path, args.config.as_deref(), &[])?;
             (trained.env, trained.learner, trained.planner, trained.experiment.config.seed)
         }
         None => {

@@ -13,6 +13,7 @@ use rlmpc::runner::run_dir::RunDir;
 use rlmpc::runner::trainer::Trainer;
 
 use super::plugin_args::PluginArgs;
+use super::set_args::SetArgs;
 
 /// Arguments of `rlmpc train`.
 #[derive(clap::Args)]
@@ -32,8 +33,11 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
     /// larger --steps); it continues exactly as the uninterrupted run would have.
-    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths"])]
+    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths", "overrides"])]
     pub resume: Option<PathBuf>,
+    /// Settings changed on top of the config; the run's `config.toml` holds the result.
+    #[command(flatten)]
+    pub sets: SetArgs,
     /// Libraries join the config's `plugins`, so that `eval` and `--resume` load them too.
     #[command(flatten)]
     pub plugins: PluginArgs,
@@ -42,8 +46,8 @@ pub struct Args {
 /// Loads the experiment with the command-line overrides applied.
 pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     let mut experiment = match &args.config {
-        Some(path) => Experiment::load(path)?,
-        None => Experiment::parse(ACROBOT_PPO_MPPI_SHORT.0, ACROBOT_PPO_MPPI_SHORT.1)?,
+        Some(path) => Experiment::load_with(path, &args.sets.overrides)?,
+        None => Experiment::parse_with(ACROBOT_PPO_MPPI_SHORT.0, ACROBOT_PPO_MPPI_SHORT.1, &args.sets.overrides)?,
     };
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
@@ -77,7 +81,12 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     let experiment = experiment(args)?;
     let config = &experiment.config;
     let out = args.out.clone().unwrap_or_else(|| default_run_dir(&experiment));
-    let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
+    // The first line says where the settings came from, overrides included.
+    let resolved = format!(
+        "# resolved from {}\n{}",
+        experiment.origin,
+        toml::to_string_pretty(config).context("writing the resolved config")?
+    );
     let run = RunDir::create(&out, &resolved)?;
     Ok((run, Trainer::new(&experiment)?, 0.0))
 }

@@ -30,8 +30,10 @@ use rlmpc_core::mppi::MppiConfig;
 use rlmpc_core::params::PluginSpec;
 use rlmpc_core::Error;
 
+mod overrides;
 mod training;
 
+pub use overrides::{describe as describe_overrides, Override};
 pub use training::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
 
 fn default_weight() -> f64 {

@@ -130,3 +130,8 @@ impl Trainer {
 pub fn last_learner_path(run: &RunDir) -> Result<PathBuf, Error> {
     Ok(run.path().join(TrainerState::read(run)?.learner_file))
 }
+
+/// Real environment steps at the last checkpoint of `run`; `None` before its first checkpoint.
+pub fn checkpoint_steps(run: &RunDir) -> Option<usize> {
+    TrainerState::read(run).ok().map(|state| state.env_steps)
+}
