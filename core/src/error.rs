@@ -28,6 +28,10 @@ pub enum Error {
          The episode was stopped; check the action bounds and the environment's parameters"
     )]
     NonFinite { env: String, step: usize, what: String },
+    /// A number that must stay finite while running (a plan, an action, a loss, a parameter)
+    /// became NaN or infinite.
+    #[error("{what} became NaN or infinite{at}: {cause}")]
+    Diverged { what: String, at: String, cause: String },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },

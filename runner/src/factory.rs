@@ -45,8 +45,10 @@ impl Experiment {
         Ok(Assembly { env, planner, learner })
     }
 
-    /// Builds the configured environment.
+    /// Builds the configured environment, after checking every setting of the experiment
+    /// ([`Experiment::check`]): each command builds the environment first.
     pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
+        self.check()?;
         self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params))
     }
 
@@ -96,7 +98,8 @@ impl Planner {
         let cost = experiment.build_cost(&CostContext { layout: layout.clone(), action_dim })?;
         let space = &env.spec().action_space;
         let config = &experiment.config;
-        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
+        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)
+            .map_err(|e| experiment.locate(e))?;
         Ok(Self { mppi, model, cost: Box::new(cost) })
     }
 }

@@ -30,6 +30,8 @@ use rlmpc_core::mppi::MppiConfig;
 use rlmpc_core::params::PluginSpec;
 use rlmpc_core::Error;
 
+mod checks;
+mod location;
 mod training;
 
 pub use training::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
@@ -137,6 +139,8 @@ pub struct Experiment {
     /// Directory that relative paths in the file resolve against: the file's own directory,
     /// or `None` (the working directory) for text that did not come from a file.
     pub dir: Option<PathBuf>,
+    /// The file's text, to find the line of a setting named in an error.
+    text: String,
 }
 
 impl Experiment {
@@ -146,7 +150,7 @@ impl Experiment {
             origin: origin.to_string(),
             message: describe_toml_error(text, &e),
         })?;
-        Ok(Self { config, origin: origin.to_string(), dir: None })
+        Ok(Self { config, origin: origin.to_string(), dir: None, text: text.to_string() })
     }
 
     /// Reads and parses a file.
@@ -156,6 +160,26 @@ impl Experiment {
         let mut experiment = Self::parse(&path.display().to_string(), &text)?;
         experiment.dir = Some(path.parent().unwrap_or(Path::new("")).to_path_buf());
         Ok(experiment)
+    }
+
+    /// [`ExperimentConfig::check`], its error pointing at the file and the line.
+    pub fn check(&self) -> Result<(), Error> {
+        self.config.check().map_err(|e| self.locate(e))
+    }
+
+    /// An [`Error::Setting`] as a [`Error::Config`] naming this file and, where the file
+    /// writes the setting, its line; other errors as they are.
+    pub fn locate(&self, error: Error) -> Error {
+        match error {
+            Error::Setting { key, message } => {
+                let origin = match location::line_of(&self.text, &key) {
+                    Some(line) => format!("{}, line {line}", self.origin),
+                    None => self.origin.clone(),
+                };
+                Error::Config { origin, message: format!("`{key}` {message}") }
+            }
+            other => other,
+        }
     }
 
     /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading
