@@ -60,26 +60,34 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     Ok(experiment)
 }
 
-/// A fresh run, or the resumed one, with the seconds already trained.
+/// A fresh run, or the resumed one, with the seconds already trained. The run directory is
+/// created only once the trainer has been built, so that a config error leaves nothing behind.
 fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     if let Some(dir) = &args.resume {
-        let run = RunDir::open(dir)?;
+        let run = RunDir::open_to_train(dir)?;
         let mut experiment = Experiment::load(&run.config_path())?;
         if let Some(steps) = args.steps {
             experiment.config.training.total_steps = steps;
         }
         rlmpc::loader::load_all(experiment.plugin_paths())?;
-        let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
+        let (trainer, seconds) = if run.has_checkpoint() {
+            let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
+            let (update, steps) = (trainer.updates(), trainer.env_steps());
+            println!("resuming {} at update {update} ({steps} steps)", run.path().display());
+            (trainer, seconds)
+        } else {
+            println!("{} stopped before its first checkpoint: starting it over", run.path().display());
+            (Trainer::new(&experiment)?, 0.0)
+        };
         run.truncate_progress(trainer.updates())?;
-        println!("resuming {} at update {} ({} steps)", run.path().display(), trainer.updates(), trainer.env_steps());
         return Ok((run, trainer, seconds));
     }
     let experiment = experiment(args)?;
-    let config = &experiment.config;
+    let trainer = Trainer::new(&experiment)?;
     let out = args.out.clone().unwrap_or_else(|| default_run_dir(&experiment));
-    let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
+    let resolved = toml::to_string_pretty(&experiment.config).context("writing the resolved config")?;
     let run = RunDir::create(&out, &resolved)?;
-    Ok((run, Trainer::new(&experiment)?, 0.0))
+    Ok((run, trainer, 0.0))
 }
 
 /// `runs/<env>-<config file stem>-seed<seed>`: the domain, the setting and the seed.

@@ -52,6 +52,14 @@ impl TrainerState {
     /// Reads `trainer_state.json` of a run.
     pub fn read(run: &RunDir) -> Result<Self, Error> {
         let path = run.trainer_state_path();
+        if !run.has_checkpoint() {
+            return Err(Error::Invalid(format!(
+                "{} has no checkpoint yet: its training stopped before the first one (every \
+                 `training.checkpoint_every` updates); `rlmpc train --resume {}` starts it over",
+                run.path().display(),
+                run.path().display()
+            )));
+        }
         let text =
             fs::read_to_string(&path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
         let state: Self = serde_json::from_str(&text)
@@ -66,7 +74,6 @@ impl TrainerState {
 impl Trainer {
     /// Writes a checkpoint of the current state into `run` (see the module docs).
     pub fn checkpoint(&self, run: &RunDir, wall_seconds: f64) -> Result<(), Error> {
-        let previous = TrainerState::read(run).ok().map(|s| s.learner_file);
         let learner_file = format!("learner-{:06}.safetensors", self.updates);
         run.save_learner(self.learner.as_ref(), &learner_file)?;
         let state = TrainerState {
@@ -87,10 +94,20 @@ impl Trainer {
             scheduler: self.scheduler.state(),
         };
         let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
-        write_atomically(&run.trainer_state_path(), json.as_bytes())?;
-        if let Some(old) = previous.filter(|old| *old != learner_file) {
-            let _ = fs::remove_file(run.path().join(old));
+        // JSON writes NaN as `null`, which no resume could read back: refuse it here, while
+        // the previous checkpoint is still the one `trainer_state.json` names.
+        if let Err(e) = serde_json::from_str::<TrainerState>(&json) {
+            if TrainerState::read(run).map_or(true, |previous| previous.learner_file != learner_file) {
+                let _ = fs::remove_file(run.path().join(&learner_file));
+            }
+            return Err(Error::Diverged {
+                what: "the trainer state of the checkpoint".into(),
+                at: format!(" at update {}", self.updates),
+                cause: format!("{e}; the last good checkpoint is kept"),
+            });
         }
+        write_atomically(&run.trainer_state_path(), json.as_bytes())?;
+        run.remove_stale_files(&learner_file);
         Ok(())
     }
 
