@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use rlmpc::lab::welch::welch_t_test;
 use rlmpc::runner::evaluation::mean_and_std;
 
+use super::outputs::refuse_overwriting_inputs;
 use super::run_files::{read_columns, read_eval, run_name, summary};
 use super::table::table;
 
@@ -139,6 +140,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     evaluation(&groups, &args.metric);
     if let Some(path) = &args.svg {
+        let runs: Vec<&Path> = args.runs.iter().map(PathBuf::as_path).collect();
+        refuse_overwriting_inputs("--svg", path, &[], &runs)?;
         draw(path, &groups).with_context(|| format!("drawing {}", path.display()))?;
         println!("wrote {}", path.display());
     }

@@ -16,6 +16,7 @@ pub fn run_episodes(
     episodes: usize,
     seed: u64,
 ) -> anyhow::Result<Vec<EpisodeResult>> {
+    anyhow::ensure!(episodes >= 1, "--episodes must be at least 1: no episodes would give no result");
     let bar = ProgressBar::new(episodes as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} episodes  {elapsed} (eta {eta})  {msg}")
             .expect("valid template"),
