@@ -71,9 +71,12 @@ fn an_ill_conditioned_covariance_is_refused_by_f32_rollouts_only() {
 
 #[test]
 fn sizes_beyond_memory_are_refused_with_the_estimate() {
-    for config in [with(|c| c.num_samples = 1_000_000_000), with(|c| c.horizon = 100_000_000)] {
+    for (config, larger) in [
+        (with(|c| c.num_samples = 1_000_000_000), "mppi.num_samples"),
+        (with(|c| c.horizon = 100_000_000), "mppi.horizon"),
+    ] {
         let (key, message) = refusal(config);
-        assert_eq!(key, "mppi.num_samples");
+        assert_eq!(key, larger);
         assert!(message.contains("GiB") && message.contains("lower mppi.num_samples"), "{message}");
     }
     let (_, message) = refusal(with(|c| (c.num_samples, c.horizon) = (usize::MAX, usize::MAX)));

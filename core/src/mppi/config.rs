@@ -108,7 +108,8 @@ pub(crate) struct Settings {
 
 fn check_len(name: &str, v: &[f64], nu: usize) -> Result<(), Error> {
     if v.len() != nu {
-        return Err(Error::Invalid(format!("mppi.{name} has {} entries but the control has {nu}", v.len())));
+        let message = format!("has {} entries but the control has {nu}", v.len());
+        return Err(Error::Setting { key: format!("mppi.{name}"), message });
     }
     Ok(())
 }
@@ -116,8 +117,12 @@ fn check_len(name: &str, v: &[f64], nu: usize) -> Result<(), Error> {
 impl MppiConfig {
     /// Validates against the control size `nu` and the environment's action bounds.
     pub(crate) fn resolve(&self, nu: usize, bounds: Option<(&[f64], &[f64])>) -> Result<Settings, Error> {
-        if self.num_samples == 0 || self.horizon == 0 || self.candidates == 0 {
-            return Err(Error::Invalid("mppi.num_samples, mppi.horizon and mppi.candidates must be ≥ 1".into()));
+        for (key, value) in
+            [("num_samples", self.num_samples), ("horizon", self.horizon), ("candidates", self.candidates)]
+        {
+            if value == 0 {
+                return Err(Error::Setting { key: format!("mppi.{key}"), message: "must be at least 1, got 0".into() });
+            }
         }
         checks::lambda(self.lambda)?;
         checks::memory(self.num_samples, self.horizon, nu, self.candidates)?;
@@ -125,14 +130,17 @@ impl MppiConfig {
             NoiseSigma::Scalar(s) => (0..nu * nu).map(|i| if i % (nu + 1) == 0 { *s } else { 0.0 }).collect(),
             NoiseSigma::Matrix(rows) => {
                 if rows.len() != nu || rows.iter().any(|r| r.len() != nu) {
-                    return Err(Error::Invalid(format!("mppi.noise_sigma must be {nu}×{nu}")));
+                    let message = format!("must be a number or a {nu}×{nu} matrix (one row per control)");
+                    return Err(Error::Setting { key: "mppi.noise_sigma".into(), message });
                 }
                 rows.concat()
             }
         };
         checks::finite("noise_sigma", &sigma)?;
-        let sigma_cholesky = linalg::cholesky(&sigma, nu)
-            .ok_or_else(|| Error::Invalid("mppi.noise_sigma must be symmetric positive definite".into()))?;
+        let sigma_cholesky = linalg::cholesky(&sigma, nu).ok_or_else(|| Error::Setting {
+            key: "mppi.noise_sigma".into(),
+            message: "must be symmetric positive definite (a scalar s means s·I, so s > 0)".into(),
+        })?;
         let sigma_inverse = linalg::inverse(&sigma, nu);
         checks::sigma(&sigma_cholesky, &sigma_inverse, nu, self.backend)?;
         let is_diagonal = (0..nu * nu).all(|i| i % (nu + 1) == 0 || sigma[i] == 0.0);

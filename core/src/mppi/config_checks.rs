@@ -79,7 +79,7 @@ pub(super) fn bounds(u_min: Option<&[f64]>, u_max: Option<&[f64]>) -> Result<(),
 }
 
 /// The engine's buffers for K samples, H steps, `nu` controls and M candidates fit in
-/// [`MAX_ENGINE_BYTES`].
+/// [`MAX_ENGINE_BYTES`]; an error names the larger of K and H.
 pub(super) fn memory(k: usize, h: usize, nu: usize, m: usize) -> Result<(), Error> {
     // noise [K][H][nu], perturbation [K], costs, totals and weights [K][M], final states
     // [K][nx ≤ MAX_DIM], plans [M][H][nu]; all f64.
@@ -91,9 +91,9 @@ pub(super) fn memory(k: usize, h: usize, nu: usize, m: usize) -> Result<(), Erro
     match bytes {
         Some(bytes) if bytes <= MAX_ENGINE_BYTES => Ok(()),
         _ => Err(setting(
-            "num_samples",
+            if h > k { "horizon" } else { "num_samples" },
             format!(
-                "× mppi.horizon = {k} × {h} needs {} of buffers, more than the {} one controller may take; \
+                "(K × H = {k} × {h}) needs {} of buffers, more than the {} one controller may take; \
                  lower mppi.num_samples or mppi.horizon (the paper uses 100 × 10)",
                 bytes.map_or_else(|| "more than 2^64 bytes".to_string(), |b| format!("about {:.1} GiB", gib(b))),
                 format_args!("{:.0} GiB", gib(MAX_ENGINE_BYTES))
