@@ -173,6 +173,7 @@ impl Trainer {
             ensemble_size: heads,
         };
         let rho = self.scheduler.update(&stats);
+        self.check_rho(rho)?;
         // l. 15, 17–18: minibatches from both buffers, L = (1 − ρ)L_RL + ρL_MPPI (Eq. 10) or
         // per-sample mixing (Eq. 8), gradient steps on θ.
         let report = self.learner.update(&real, &virtual_, Mixing { rho, mode: self.training.mixing });

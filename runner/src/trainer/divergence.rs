@@ -40,6 +40,20 @@ impl Trainer {
         }
     }
 
+    /// The scheduler's ρ lies in [0, 1] (a NaN would otherwise reach the learner's update).
+    pub(super) fn check_rho(&self, rho: f64) -> Result<(), Error> {
+        if (0.0..=1.0).contains(&rho) {
+            return Ok(());
+        }
+        Err(Error::Diverged {
+            what: format!("the influence scheduler's ρ ({rho}, outside [0, 1])"),
+            at: format!(" in update {}", self.updates + 1),
+            cause: "the scheduler's parameters or the value heads it reads are out of range; nothing of this \
+                    update was written"
+                .into(),
+        })
+    }
+
     /// The update's losses are finite, and so is the learner afterwards: its log-probability
     /// and value at the current observation (which read every parameter, and draw no random
     /// numbers, so that checking changes nothing).
