@@ -31,7 +31,10 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
-    /// larger --steps); it continues exactly as the uninterrupted run would have.
+    /// larger --steps); it continues exactly as the uninterrupted run would have. A finished
+    /// run extended with a larger --steps matches a straight run of that length only when its
+    /// old budget was a multiple of the update period (`training.n_steps`): otherwise its last
+    /// update was a shorter one, which the straight run never made.
     #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths"])]
     pub resume: Option<PathBuf>,
     /// Libraries join the config's `plugins`, so that `eval` and `--resume` load them too.
@@ -74,6 +77,14 @@ fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
             let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
             let (update, steps) = (trainer.updates(), trainer.env_steps());
             println!("resuming {} at update {update} ({steps} steps)", run.path().display());
+            if steps % trainer.update_period() != 0 && !trainer.is_done() {
+                println!(
+                    "note: the last update was a short one ({steps} steps are not a multiple of the update period {}), \
+                     so from here the log differs from that of a straight run to {} steps",
+                    trainer.update_period(),
+                    trainer.total_steps()
+                );
+            }
             (trainer, seconds)
         } else {
             println!("{} stopped before its first checkpoint: starting it over", run.path().display());
