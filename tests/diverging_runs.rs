@@ -143,18 +143,25 @@ fn train_until_it_fails(name: &str, text: &str) -> (String, PathBuf) {
     (error, dir)
 }
 
-/// What a stop after two good updates must leave: their two log rows, the checkpoint of
-/// update 2 as the only learner file, no temporary file, and a trainer that resumes from it.
+/// What a stop after two good updates must leave: their two log rows, the checkpoints of
+/// updates 2 and 1 (the last and the previous), no temporary file, and a trainer that resumes
+/// from the last.
 fn assert_the_last_good_checkpoint_is_intact(dir: &Path, text: &str) {
     let log = std::fs::read_to_string(dir.join("progress.csv")).unwrap();
     assert_eq!(log.lines().count(), 3, "a header and the two good updates:\n{log}");
     let mut files: Vec<String> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     files.sort();
-    assert_eq!(
-        files,
-        ["config.toml", "learner-000002.safetensors", "progress.csv", "train.lock", "trainer_state.json"]
-    );
+    let expected = [
+        "config.toml",
+        "learner-000001.safetensors",
+        "learner-000002.safetensors",
+        "progress.csv",
+        "train.lock",
+        "trainer_state.json",
+        "trainer_state.previous.json",
+    ];
+    assert_eq!(files, expected);
     let experiment = Experiment::parse("diverging.toml", text).unwrap();
     let (resumed, _) = Trainer::resume(&experiment, &RunDir::open(dir).unwrap()).unwrap();
     assert_eq!(resumed.updates(), 2);

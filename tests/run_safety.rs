@@ -144,11 +144,26 @@ fn results_and_inputs_are_never_replaced_by_nothing() {
 }
 
 #[test]
-fn a_corrupt_learner_file_is_named_with_a_fix() {
+fn a_damaged_learner_file_is_named_and_the_previous_checkpoint_is_the_way_out() {
     let dir = scratch("corrupt");
-    let run = dir.join("run");
-    train(&dir.join("tiny.toml"), &run).assert().success();
+    let (config, run) = (dir.join("every.toml"), dir.join("run"));
+    std::fs::write(&config, TINY.replace("n_steps = 32", "n_steps = 32\ncheckpoint_every = 1")).unwrap();
+    train(&config, &run).assert().success();
+    // One flipped bit in the middle of the last checkpoint's weights.
+    let last = run.join("learner-000002.safetensors");
+    let mut bytes = std::fs::read(&last).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&last, &bytes).unwrap();
+    let stderr = failure(rlmpc().args(["eval", "--episodes", "1", "--run"]).arg(&run));
+    assert!(stderr.contains("learner-000002.safetensors does not match the checksum"), "{stderr}");
+    assert!(stderr.contains("previous checkpoint (update 1) is intact: `mv "), "{stderr}");
+    std::fs::rename(run.join("trainer_state.previous.json"), run.join("trainer_state.json")).unwrap();
+    rlmpc().args(["eval", "--episodes", "1", "--run"]).arg(&run).assert().success();
+    rlmpc().args(["train", "--resume"]).arg(&run).assert().success();
+    // With nothing to fall back to, the way out is a copy or training again.
     std::fs::write(run.join("learner-000002.safetensors"), "not tensors").unwrap();
+    std::fs::remove_file(run.join("trainer_state.previous.json")).unwrap();
     let stderr = failure(rlmpc().args(["eval", "--episodes", "1", "--run"]).arg(&run));
     assert!(stderr.contains("learner-000002.safetensors") && stderr.contains("train the run again"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -8,6 +8,7 @@
 //!   progress.csv       one row per update
 //!   learner-NNNNNN.safetensors  the learner at the last checkpoint (weights, optimiser, streams)
 //!   trainer_state.json          the rest of the checkpoint: counters, streams, warm start, episode
+//!   trainer_state.previous.json the checkpoint before, with its learner file, to fall back to
 //!   eval.json          written by `rlmpc eval`
 //!   train.lock         held by the process training the run (see `run_lock`)
 //! ```
@@ -83,7 +84,7 @@ impl RunDir {
                 path.display()
             )));
         }
-        run.remove_stale_files("");
+        run.remove_stale_files(&[]);
         write_atomically(&run.config_path(), config_toml.as_bytes())?;
         write_atomically(&run.progress_path(), b"")?;
         Ok(run)
@@ -132,6 +133,11 @@ impl RunDir {
         self.path.join("trainer_state.json")
     }
 
+    /// `trainer_state.previous.json`: the checkpoint before the last, kept with its learner file.
+    pub fn previous_trainer_state_path(&self) -> PathBuf {
+        self.path.join("trainer_state.previous.json")
+    }
+
     /// Saves the learner's state atomically as `file` in the run directory.
     pub fn save_learner(&self, learner: &dyn PolicyLearner, file: &str) -> Result<(), Error> {
         let path = self.path.join(file);
@@ -143,13 +149,15 @@ impl RunDir {
         saved
     }
 
-    /// Removes every learner file but `keep`, and the temporary files of interrupted writes:
-    /// after a checkpoint, only the files it names remain.
-    pub fn remove_stale_files(&self, keep: &str) {
+    /// Removes every learner file but those in `keep`, and the temporary files of interrupted
+    /// writes: after a checkpoint, only the files the last two name remain.
+    pub fn remove_stale_files(&self, keep: &[&str]) {
         let Ok(entries) = fs::read_dir(&self.path) else { return };
         for name in entries.filter_map(|e| e.ok()?.file_name().into_string().ok()) {
             let learner = name.starts_with("learner-") && (name.ends_with(".safetensors") || name.ends_with(".tmp"));
-            if (learner && name != keep) || name == "trainer_state.tmp" {
+            if (learner && !keep.contains(&name.as_str()))
+                || name.starts_with("trainer_state") && name.ends_with(".tmp")
+            {
                 let _ = fs::remove_file(self.path.join(name));
             }
         }

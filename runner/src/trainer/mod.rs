@@ -10,6 +10,7 @@
 mod alg1;
 mod checkpoint;
 mod divergence;
+mod learner_file;
 mod record;
 mod storage;
 mod virtual_rollout;
