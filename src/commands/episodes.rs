@@ -21,7 +21,7 @@ pub fn run_episodes(
         ProgressStyle::with_template("{bar:30} {pos}/{len} episodes  {elapsed} (eta {eta})  {msg}")
             .expect("valid template"),
     );
-    let mut results: Vec<EpisodeResult> = Vec::with_capacity(episodes);
+    let mut results: Vec<EpisodeResult> = Vec::new();
     for episode in 0..episodes {
         let episode_seed = seed + episode as u64;
         let result = run_episode(env, planner.as_deref_mut(), policy, episode_seed)

@@ -83,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let seed = args.seed.unwrap_or(config_seed);
-    let mut panels = Vec::with_capacity(args.episodes);
+    let mut panels = Vec::new();
     let mut trace = String::new();
     for episode in 0..args.episodes {
         let episode_seed = seed + episode as u64;

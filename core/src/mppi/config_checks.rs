@@ -26,7 +26,7 @@ pub(super) fn lambda(lambda: f64) -> Result<(), Error> {
     Err(setting(
         "lambda",
         format!(
-            "must be a finite number ≥ {:e} (the temperature of Eq. 3; 1/λ must be finite), got {lambda}; \
+            "must be a finite number ≥ {:e} (the temperature of Eq. 3; 1/λ must be finite), got {lambda:?}; \
              the paper uses 1.0",
             f64::MIN_POSITIVE
         ),

@@ -65,7 +65,23 @@ impl TrainerState {
                 run.path().display()
             )));
         }
-        Self::read_file(&run.trainer_state_path())
+        Self::read_file(&run.trainer_state_path()).map_err(|e| {
+            let previous = run.previous_trainer_state_path();
+            let way_out = if previous.exists() {
+                format!(
+                    "the previous checkpoint may be intact: `mv {} {}` makes it the last one",
+                    previous.display(),
+                    run.trainer_state_path().display()
+                )
+            } else {
+                "no earlier checkpoint is left; train the run again".into()
+            };
+            let cause = match e {
+                Error::Invalid(message) => message,
+                other => other.to_string(),
+            };
+            Error::Invalid(format!("{cause}; {way_out}"))
+        })
     }
 
     /// Reads a trainer state file.
