@@ -100,7 +100,9 @@ fn out_refuses_a_directory_holding_other_files() {
     let stderr = failure(&mut train(&dir.join("tiny.toml"), &dir));
     assert!(stderr.contains("not empty and not an rlmpc run") && stderr.contains("notes.txt"), "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("tiny.toml")).unwrap(), TINY);
-    assert!(!dir.join("config.toml").exists() && !dir.join("progress.csv").exists());
+    for written in ["config.toml", "progress.csv", "train.lock"] {
+        assert!(!dir.join(written).exists(), "{written}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

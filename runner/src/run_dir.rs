@@ -67,14 +67,9 @@ impl RunDir {
     /// started over.
     pub fn create(path: &Path, config_toml: &str) -> Result<Self, Error> {
         fs::create_dir_all(path).map_err(io_error(path))?;
-        let run = Self { path: path.to_path_buf(), _lock: Some(RunLock::acquire(path)?) };
-        if run.has_checkpoint() {
-            return Err(Error::Invalid(format!(
-                "{} already holds a training run; continue it with `rlmpc train --resume {}` or pick another --out",
-                path.display(),
-                path.display()
-            )));
-        }
+        let mut run = Self { path: path.to_path_buf(), _lock: None };
+        run.refuse_a_started_run()?;
+        // Checked before the lock file is made, which would otherwise be left in a foreign directory.
         let entries = fs::read_dir(path).map_err(io_error(path))?;
         let names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
         if let Some(foreign) = names.iter().find(|name| !is_unstarted_run_file(name)) {
@@ -84,10 +79,25 @@ impl RunDir {
                 path.display()
             )));
         }
+        run._lock = Some(RunLock::acquire(path)?);
+        // Again, now that no other process can be starting it.
+        run.refuse_a_started_run()?;
         run.remove_stale_files(&[]);
         write_atomically(&run.config_path(), config_toml.as_bytes())?;
         write_atomically(&run.progress_path(), b"")?;
         Ok(run)
+    }
+
+    /// Refuses a directory holding a checkpoint: it is resumed, never started over.
+    fn refuse_a_started_run(&self) -> Result<(), Error> {
+        if !self.has_checkpoint() {
+            return Ok(());
+        }
+        Err(Error::Invalid(format!(
+            "{} already holds a training run; continue it with `rlmpc train --resume {}` or pick another --out",
+            self.path.display(),
+            self.path.display()
+        )))
     }
 
     /// Opens an existing run directory to read it.
