@@ -257,3 +257,32 @@ fn a_run_killed_while_training_resumes_to_the_same_log_and_releases_its_lock() {
     assert_eq!(log_without_wall_time(&killed), log_without_wall_time(&whole));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn two_trainings_of_one_run_at_once_are_one_too_many() {
+    let dir = scratch("concurrent");
+    let config = dir.join("long.toml");
+    // No checkpoint while the test runs: the lock alone must keep the second process off.
+    let text = TINY.replace("total_steps = 64", "total_steps = 100000\ncheckpoint_every = 100000");
+    std::fs::write(&config, text).unwrap();
+    let run = dir.join("run");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_rlmpc"))
+        .args(["train", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&run)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = first.id().to_string();
+    while std::fs::read_to_string(run.join("train.lock")).unwrap_or_default() != pid {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let stderr = failure(&mut train(&config, &run));
+    assert!(stderr.contains(&format!("in use by process {pid}")), "{stderr}");
+    let stderr = failure(rlmpc().args(["train", "--resume"]).arg(&run));
+    assert!(stderr.contains(&format!("in use by process {pid}")), "{stderr}");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
