@@ -5,6 +5,17 @@ use rlmpc_core::Error;
 
 use super::ExperimentConfig;
 
+/// The dotted key of the first NaN or infinite float in `value` (a plugin's parameters, at
+/// `key`), searching tables and arrays.
+fn non_finite_float(key: &str, value: &toml::Value) -> Option<(String, f64)> {
+    match value {
+        toml::Value::Float(x) if !x.is_finite() => Some((key.to_string(), *x)),
+        toml::Value::Table(table) => table.iter().find_map(|(k, v)| non_finite_float(&format!("{key}.{k}"), v)),
+        toml::Value::Array(items) => items.iter().find_map(|v| non_finite_float(key, v)),
+        _ => None,
+    }
+}
+
 fn setting(key: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Setting { key: key.into(), message: message.into() }
 }
@@ -12,6 +23,20 @@ fn setting(key: impl Into<String>, message: impl Into<String>) -> Error {
 impl ExperimentConfig {
     /// Refuses the first setting out of range, naming its key.
     pub fn check(&self) -> Result<(), Error> {
+        let plugin_params = [("env.params".to_string(), self.env.params.as_ref())]
+            .into_iter()
+            .chain(self.costs.iter().enumerate().map(|(i, term)| (format!("costs[{i}].params"), term.params.as_ref())))
+            .chain([("learner.params".into(), self.learner.as_ref().and_then(|l| l.params.as_ref()))])
+            .chain([("scheduler.params".into(), self.scheduler.as_ref().and_then(|s| s.params.as_ref()))]);
+        for (key, params) in plugin_params {
+            let Some(params) = params else { continue };
+            if let Some((key, value)) = non_finite_float(&key, &toml::Value::Table(params.clone())) {
+                return Err(setting(
+                    key,
+                    format!("must be a finite number, got {value}: no parameter takes NaN or infinity"),
+                ));
+            }
+        }
         for (i, term) in self.costs.iter().enumerate() {
             if !term.weight.is_finite() {
                 return Err(setting(
