@@ -42,7 +42,7 @@ n_steps = 64
 "#;
 
 /// (case, where it goes, the lines it adds or replaces, what the error must contain besides
-/// the file and the line of the first added line, or for the learner's own checks its table).
+/// the file and the line of the first added line).
 const CASES: &[(&str, &str, &str, &[&str])] = &[
     ("bounds out of order", "mppi", "u_min = [2.0]\nu_max = [-2.0]", &["`mppi.u_min`", "swap"]),
     ("NaN noise mean", "mppi", "noise_mu = [nan]", &["`mppi.noise_mu`", "finite"]),

@@ -182,6 +182,21 @@ impl Experiment {
         }
     }
 
+    /// A plugin's refusal of its parameters (in `table`, e.g. `env.params`) with the line of
+    /// the key it names in backticks, where the file writes it; other errors as they are.
+    pub fn locate_in(&self, table: &str, error: Error) -> Error {
+        let Error::PluginParams { origin, kind, name, message } = error else { return error };
+        let named = message.split('`').skip(1).step_by(2);
+        let line = named
+            .flat_map(|key| [key, key.split('.').next().unwrap_or(key)])
+            .find_map(|key| location::line_of(&self.text, &format!("{table}.{key}")));
+        let origin = match line {
+            Some(line) => format!("{origin}, line {line}"),
+            None => origin,
+        };
+        Error::PluginParams { origin, kind, name, message }
+    }
+
     /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading
     /// them is up to the caller (`rlmpc_loader::load_all`): the runner does not open libraries.
     pub fn plugin_paths(&self) -> Vec<PathBuf> {
