@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod failure;
 
 /// rlmpc — adaptive hierarchical RL–MPC: RL policies that shape MPPI costs.
 #[derive(Parser)]
@@ -47,6 +48,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    failure::end_quietly_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => commands::list::run(args),
@@ -67,7 +69,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", failure::describe(&e));
             ExitCode::from(2)
         }
     }

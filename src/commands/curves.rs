@@ -14,6 +14,7 @@ use plotters::prelude::*;
 use rlmpc::lab::welch::welch_t_test;
 use rlmpc::runner::evaluation::mean_and_std;
 
+use super::outputs::refuse_overwriting_inputs;
 use super::run_files::{group_name, read_columns, read_eval, setting, summary};
 use super::table::table;
 
@@ -122,6 +123,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     evaluation(&groups, &args.metric);
     if let Some(path) = &args.svg {
+        let runs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+        refuse_overwriting_inputs("--svg", path, &[], &runs)?;
         draw(path, &groups).with_context(|| format!("drawing {}", path.display()))?;
         println!("wrote {}", path.display());
     }

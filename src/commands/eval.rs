@@ -69,6 +69,10 @@ pub fn evaluate(
     seed: Option<u64>,
     overrides: &[Override],
 ) -> anyhow::Result<(Vec<EpisodeResult>, u64)> {
+    anyhow::ensure!(
+        episodes >= 1,
+        "--episodes must be at least 1: an evaluation of no episodes would replace eval.json with nothing"
+    );
     let TrainedRun { run, experiment, mut env, mut learner, mut planner } =
         TrainedRun::load(run_path, None, overrides)?;
     let seed = seed.unwrap_or(experiment.config.seed);
@@ -84,8 +88,18 @@ pub fn evaluate(
         "run": run.path(), "seed": seed, "overrides": overrides, "episodes": results, "summary": summarize(&results)
     });
     let path = run.path().join("eval.json");
+    if let Some(previous) = previous_evaluation(&path) {
+        println!("replacing the previous {} ({previous})", path.display());
+    }
     write_atomically(&path, serde_json::to_string_pretty(&json)?.as_bytes()).context("writing eval.json")?;
     Ok((results, seed))
+}
+
+/// What the `eval.json` at `path` holds (`N episodes from seed S`), when there is one.
+fn previous_evaluation(path: &Path) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let episodes = json["episodes"].as_array().map_or(0, Vec::len);
+    Some(format!("{episodes} episodes from seed {}", json["seed"]))
 }
 
 /// Evaluates, prints the tables, and writes `eval.json` into the run directory.

@@ -117,7 +117,7 @@ fn measure(
 ) -> anyhow::Result<(Vec<Vec<f64>>, Vec<f64>, usize)> {
     let model = env.surrogate();
     let dim = env.model_state().len();
-    let (mut state_errors, mut reward_errors, mut terminal) = (vec![Vec::with_capacity(samples); dim], Vec::new(), 0);
+    let (mut state_errors, mut reward_errors, mut terminal) = (vec![Vec::new(); dim], Vec::new(), 0);
     let mut episode = 0;
     let mut observation = env.reset(Some(seed));
     controls.start_episode();

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod list;
 pub mod mismatch;
 pub mod mppi;
+mod outputs;
 pub mod paper_table;
 mod plugin_args;
 pub mod render;

@@ -2,7 +2,7 @@
 //! plotters. What an episode looks like is the environment's business
 //! ([`Environment::picture`]); this command only runs the controller and draws the elements.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
@@ -15,6 +15,7 @@ use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult, Observed};
 use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
+use super::outputs::refuse_overwriting_inputs;
 use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc render`.
@@ -58,6 +59,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.episodes == 0 {
         bail!("--episodes must be at least 1");
     }
+    let inputs: Vec<&Path> = args.config.iter().map(PathBuf::as_path).collect();
+    let runs: Vec<&Path> = args.run.iter().map(PathBuf::as_path).collect();
+    for (flag, output) in [("--out", Some(&args.out)), ("--trace", args.trace.as_ref())] {
+        if let Some(output) = output {
+            refuse_overwriting_inputs(flag, output, &inputs, &runs)?;
+        }
+    }
     args.plugins.load()?;
     // A trained run acts as `rlmpc eval` does; without one, pure MPPI with the config's fixed action.
     let (mut env, mut policy, mut planner, config_seed): (_, Box<dyn HighLevelPolicy>, _, _) = match &args.run {
@@ -75,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let seed = args.seed.unwrap_or(config_seed);
-    let mut panels = Vec::with_capacity(args.episodes);
+    let mut panels = Vec::new();
     let mut trace = String::new();
     for episode in 0..args.episodes {
         let episode_seed = seed + episode as u64;

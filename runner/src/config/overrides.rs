@@ -133,7 +133,7 @@ impl Experiment {
                 message: format!("key `{key}`: {}", e.inner().message().trim_end()),
             }
         })?;
-        Ok(Self { config, origin, dir: experiment.dir })
+        Ok(Self { config, origin, dir: experiment.dir, text: experiment.text })
     }
 
     /// Reads a file and applies `overrides` (see [`Experiment::parse_with`]).
