@@ -42,7 +42,13 @@ fn every_pretrained_run_evaluates_from_its_directory() {
             let file = file.unwrap().path();
             std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
         }
-        Command::cargo_bin("rlmpc").unwrap().args(["eval", "--episodes", "2", "--run"]).arg(&copy).assert().success();
+        // Two short episodes (an unoptimised build steps MPPI slowly): enough to load and act.
+        Command::cargo_bin("rlmpc")
+            .unwrap()
+            .args(["eval", "--episodes", "2", "--set", "env.params.max_episode_steps=50", "--run"])
+            .arg(&copy)
+            .assert()
+            .success();
         let fresh: Value = serde_json::from_str(&std::fs::read_to_string(copy.join("eval.json")).unwrap()).unwrap();
         let fresh = summary(&fresh);
         assert_eq!(fresh.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>(), names, "{}", run.display());
