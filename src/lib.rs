@@ -25,8 +25,8 @@ pub use rlmpc_envs as envs;
 pub use rlmpc_lab as lab;
 pub use rlmpc_loader as loader;
 pub use rlmpc_ppo as ppo;
-pub use rlmpc_sac as sac;
 pub use rlmpc_runner as runner;
+pub use rlmpc_sac as sac;
 pub use rlmpc_schedulers as schedulers;
 
 pub mod bench;

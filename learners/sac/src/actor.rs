@@ -55,7 +55,13 @@ pub(crate) struct Actor {
 
 impl Actor {
     /// PyTorch's default init, drawn in SB3's order: the latent layers, μ, then log σ.
-    pub(crate) fn new(dev: &Cpu, observation_dim: usize, hidden: &[usize], action_dim: usize, rng: &mut impl Rng) -> Self {
+    pub(crate) fn new(
+        dev: &Cpu,
+        observation_dim: usize,
+        hidden: &[usize],
+        action_dim: usize,
+        rng: &mut impl Rng,
+    ) -> Self {
         let sizes: Vec<usize> = std::iter::once(observation_dim).chain(hidden.iter().copied()).collect();
         let latent = Mlp::new(dev, &sizes, true, rng);
         let last = *sizes.last().expect("at least the observation size");

@@ -124,9 +124,8 @@ impl Sac {
                 format!("format `{}`, but this version of rlmpc reads `{FORMAT}`", entry("format")?),
             ));
         }
-        let number = |key: &str| -> Result<u64> {
-            entry(key)?.parse().map_err(|e| invalid(path, format!("`{key}`: {e}")))
-        };
+        let number =
+            |key: &str| -> Result<u64> { entry(key)?.parse().map_err(|e| invalid(path, format!("`{key}`: {e}"))) };
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
             let view = file.tensor(name).map_err(|e| invalid(path, e))?;
             if view.dtype() != Dtype::F32 || view.shape() != dims {

@@ -16,7 +16,13 @@ pub(crate) struct TwinCritic {
 
 impl TwinCritic {
     /// PyTorch's default init, qf0 then qf1.
-    pub(crate) fn new(dev: &Cpu, observation_dim: usize, action_dim: usize, hidden: &[usize], rng: &mut impl Rng) -> Self {
+    pub(crate) fn new(
+        dev: &Cpu,
+        observation_dim: usize,
+        action_dim: usize,
+        hidden: &[usize],
+        rng: &mut impl Rng,
+    ) -> Self {
         let sizes: Vec<usize> =
             std::iter::once(observation_dim + action_dim).chain(hidden.iter().copied()).chain([1]).collect();
         let first = Mlp::new(dev, &sizes, false, rng);

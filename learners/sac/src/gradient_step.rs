@@ -113,9 +113,8 @@ impl Sac {
         let next_q_minus_ent: Vec<f32> =
             next_q_min.iter().zip(&next.values.log_prob).map(|(q, lp)| q - ent_coef * lp).collect();
         let gamma = self.config.gamma as f32;
-        let target_q_values: Vec<f32> = (0..n)
-            .map(|i| batch.rewards[i] + ((1.0 - batch.dones[i]) * gamma) * next_q_minus_ent[i])
-            .collect();
+        let target_q_values: Vec<f32> =
+            (0..n).map(|i| batch.rewards[i] + ((1.0 - batch.dones[i]) * gamma) * next_q_minus_ent[i]).collect();
 
         // 4. The critics' loss and step.
         let actions = self.dev.tensor_from_vec(batch.actions.clone(), (n, a));

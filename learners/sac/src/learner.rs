@@ -100,7 +100,8 @@ impl Sac {
         let mut init = stream(seed, 0);
         let actor = Actor::new(&dev, observation_dim, &config.net_arch.pi, action_dim, &mut init);
         let critic = TwinCritic::new(&dev, observation_dim, action_dim, &config.net_arch.qf, &mut init);
-        let sizes = |params: Vec<(String, &dyn Param)>| params.iter().map(|(_, p)| p.values().len()).collect::<Vec<_>>();
+        let sizes =
+            |params: Vec<(String, &dyn Param)>| params.iter().map(|(_, p)| p.values().len()).collect::<Vec<_>>();
         let log_ent_coef = config.ent_coef.initial_log().map_err(Error::Invalid)?;
         let optimizers = Optimizers {
             actor: Adam::new(config.learning_rate, sizes(actor.params())),
@@ -149,8 +150,7 @@ impl Sac {
     /// # Errors
     /// If a name is unknown or a size differs.
     pub fn set_parameter(&mut self, name: &str, values: &[f32]) -> Result<()> {
-        let sizes: Vec<(String, usize)> =
-            self.named_params().into_iter().map(|(n, p)| (n, p.values().len())).collect();
+        let sizes: Vec<(String, usize)> = self.named_params().into_iter().map(|(n, p)| (n, p.values().len())).collect();
         let index = sizes.iter().position(|(n, _)| n == name);
         match index {
             Some(i) if sizes[i].1 == values.len() => {
@@ -164,9 +164,11 @@ impl Sac {
 
     pub(crate) fn named_params(&self) -> Vec<(String, &dyn Param)> {
         let mut out = Vec::new();
-        for (prefix, params) in
-            [("actor", self.actor.params()), ("critic", self.critic.params()), ("critic_target", self.critic_target.params())]
-        {
+        for (prefix, params) in [
+            ("actor", self.actor.params()),
+            ("critic", self.critic.params()),
+            ("critic_target", self.critic_target.params()),
+        ] {
             out.extend(params.into_iter().map(|(name, p)| (format!("{prefix}.{name}"), p)));
         }
         if let Some(log_ent_coef) = &self.log_ent_coef {

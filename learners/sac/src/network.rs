@@ -22,10 +22,7 @@ impl Linear {
         let mut draw = |n: usize| (0..n).map(|_| rng.gen_range(-bound..bound) as f32).collect::<Vec<_>>();
         let weight = draw(inputs * outputs);
         let bias = draw(outputs);
-        Self {
-            weight: Parameter::new(dev, weight, (outputs, inputs)),
-            bias: Parameter::new(dev, bias, (outputs,)),
-        }
+        Self { weight: Parameter::new(dev, weight, (outputs, inputs)), bias: Parameter::new(dev, bias, (outputs,)) }
     }
 
     /// y = x·Wᵀ + b for a batch `[n][inputs]`.

@@ -137,7 +137,8 @@ fn every_gradient_step_of_the_reference_matches_sb3() {
             check_sample(&at("pi"), &got.pi, &step["pi"], tolerances);
             check_sample(&at("next"), &got.next, &step["next"], tolerances);
             let q = tol("q_values");
-            let columns = |pair: &[Vec<f32>; 2]| pair[0].iter().zip(&pair[1]).flat_map(|(&x, &y)| [x, y]).collect::<Vec<_>>();
+            let columns =
+                |pair: &[Vec<f32>; 2]| pair[0].iter().zip(&pair[1]).flat_map(|(&x, &y)| [x, y]).collect::<Vec<_>>();
             check(&at("next_q_values"), &columns(&got.next_q_values), &step["next_q_values"], q);
             check(&at("next_q_min"), &got.next_q_min, &step["next_q_min"], q);
             check(&at("next_q_minus_ent"), &got.next_q_minus_ent, &step["next_q_minus_ent"], q);
