@@ -216,47 +216,6 @@ impl Sac {
         let next = (0..n).map(|_| rng.sample::<f32, _>(StandardNormal)).collect();
         StepNoise { pi, next }
     }
-
-    /// Stores every real tuple, and, when ρ > 0, every virtual one, with its outcome.
-    fn remember(&mut self, real: &Batch, virtual_: &Batch, rho: f64) {
-        let (o, a) = (self.observation_dim, self.action_dim);
-        let store = |buffer: &mut ReplayBuffer, batch: &Batch, scale: &ActionScale| {
-            for i in 0..batch.len() {
-                let action = scale.to_unit(&batch.actions[i * a..(i + 1) * a]);
-                buffer.push(
-                    &batch.observations[i * o..(i + 1) * o],
-                    &action,
-                    batch.rewards[i],
-                    &batch.next_observations[i * o..(i + 1) * o],
-                    (batch.terminated[i], batch.truncated[i]),
-                );
-            }
-        };
-        store(&mut self.replay, real, &self.scale);
-        if rho > 0.0 {
-            store(&mut self.virtual_replay, virtual_, &self.scale);
-        }
-    }
-
-    /// A batch of `batch_size` rows: from the real buffer, each slot taken from the virtual one
-    /// instead with probability ρ (Eq. 8).
-    fn sample_batch(&mut self, rho: f64) -> crate::Transitions {
-        let rng = &mut self.streams.replay;
-        if rho == 0.0 || self.virtual_replay.len() == 0 {
-            return self.replay.sample(self.config.batch_size, rng);
-        }
-        let mut batch = crate::Transitions::default();
-        for _ in 0..self.config.batch_size {
-            let buffer = if rng.gen_bool(rho) { &self.virtual_replay } else { &self.replay };
-            let row = buffer.rows(&[rng.gen_range(0..buffer.len())]);
-            batch.observations.extend(row.observations);
-            batch.actions.extend(row.actions);
-            batch.rewards.extend(row.rewards);
-            batch.next_observations.extend(row.next_observations);
-            batch.dones.extend(row.dones);
-        }
-        batch
-    }
 }
 
 impl HighLevelPolicy for Sac {

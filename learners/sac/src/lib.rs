@@ -49,6 +49,7 @@ mod optim;
 mod parameter;
 mod registration;
 mod replay_buffer;
+mod replay_mixing;
 
 pub use actor::{SampleValues, LOG_STD_RANGE, SQUASH_EPSILON};
 pub use config::{EntCoef, NetArch, SacConfig, TargetEntropy};
