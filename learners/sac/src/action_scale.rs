@@ -37,7 +37,7 @@ impl ActionScale {
     }
 
     /// `scale_action`: an action in the space's units to [−1, 1], as the buffer stores it.
-    pub(crate) fn to_unit(&self, action: &[f64]) -> Vec<f32> {
+    pub(crate) fn scale_action(&self, action: &[f64]) -> Vec<f32> {
         match &self.bounds {
             Some(b) => (0..self.action_dim)
                 .map(|i| (2.0 * ((action[i] - b.low[i]) / (b.high[i] - b.low[i])) - 1.0) as f32)
@@ -47,7 +47,7 @@ impl ActionScale {
     }
 
     /// `unscale_action`: squashed actions in [−1, 1] (any number of rows) to the space's units.
-    pub(crate) fn from_unit(&self, actions: &[f32]) -> Vec<f64> {
+    pub(crate) fn unscale_action(&self, actions: &[f32]) -> Vec<f64> {
         actions
             .iter()
             .enumerate()
@@ -81,8 +81,8 @@ mod tests {
     fn rescaling_round_trips_and_maps_the_bounds_to_plus_minus_one() {
         let space = BoxSpace { low: vec![-2.0, 0.0], high: vec![2.0, 1.0] };
         let scale = ActionScale::new(Some(&space), 2).unwrap();
-        assert_eq!(scale.to_unit(&[-2.0, 1.0]), [-1.0, 1.0]);
-        assert_eq!(scale.from_unit(&[0.0, 0.0, 1.0, -1.0]), [0.0, 0.5, 2.0, 0.0]);
+        assert_eq!(scale.scale_action(&[-2.0, 1.0]), [-1.0, 1.0]);
+        assert_eq!(scale.unscale_action(&[0.0, 0.0, 1.0, -1.0]), [0.0, 0.5, 2.0, 0.0]);
         let infinite = BoxSpace { low: vec![f64::NEG_INFINITY], high: vec![1.0] };
         assert!(ActionScale::new(Some(&infinite), 1).unwrap_err().contains("finite"));
         assert!(ActionScale::new(Some(&space), 3).is_err());

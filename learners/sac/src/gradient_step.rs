@@ -141,7 +141,7 @@ impl Sac {
         self.optimizers.actor.step(&mut self.actor.params_mut(), &gradients);
 
         // 6. The target critics.
-        let target_updated = index % self.config.target_update_interval == 0;
+        let target_updated = index.is_multiple_of(self.config.target_update_interval);
         if target_updated {
             self.critic_target.polyak_towards(&self.critic, self.config.tau);
         }

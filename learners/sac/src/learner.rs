@@ -226,7 +226,7 @@ impl HighLevelPolicy for Sac {
     /// The deterministic action tanh(μ(s)), rescaled to the action space (SB3's `predict(…,
     /// deterministic=True)`).
     fn propose(&mut self, observation: &[f64], out: &mut [f64]) {
-        out.copy_from_slice(&self.scale.from_unit(&self.deterministic(observation)));
+        out.copy_from_slice(&self.scale.unscale_action(&self.deterministic(observation)));
     }
 
     fn critic(&self) -> Option<&dyn Critic> {
@@ -270,7 +270,7 @@ impl PolicyLearner for Sac {
             let noise: Vec<f32> = (0..m * a).map(|_| rng.sample::<f32, _>(StandardNormal)).collect();
             let repeated: Vec<f64> = observation.iter().copied().cycle().take(m * self.observation_dim).collect();
             let draw = self.actor.sample(self.observations(&repeated), &noise).values;
-            actions.copy_from_slice(&self.scale.from_unit(&draw.actions));
+            actions.copy_from_slice(&self.scale.unscale_action(&draw.actions));
             for (lp, &x) in log_probs.iter_mut().zip(&draw.log_prob) {
                 *lp = f64::from(x);
             }
@@ -285,7 +285,7 @@ impl PolicyLearner for Sac {
         for (lp, action) in out.iter_mut().zip(actions.chunks(self.action_dim)) {
             *lp = self
                 .scale
-                .to_unit(action)
+                .scale_action(action)
                 .iter()
                 .zip(mean.iter().zip(&log_std))
                 .map(|(&a, (&mu, &ls))| crate::actor::squashed_log_density(a, mu, ls))

@@ -15,7 +15,7 @@ impl Sac {
         let (o, a) = (self.observation_dim, self.action_dim);
         let store = |buffer: &mut ReplayBuffer, batch: &Batch, scale: &ActionScale| {
             for i in 0..batch.len() {
-                let action = scale.to_unit(&batch.actions[i * a..(i + 1) * a]);
+                let action = scale.scale_action(&batch.actions[i * a..(i + 1) * a]);
                 buffer.push(
                     &batch.observations[i * o..(i + 1) * o],
                     &action,
