@@ -1,6 +1,7 @@
-//! Flat SAC through the same trainer as PPO (Alg. 1 without a planner): the trainer hands it
-//! each period's transitions, it replays them, and a run resumed from a checkpoint — weights,
-//! Adam moments, log α, the replay buffer and the random streams — continues exactly.
+//! SAC through the same trainer as PPO: flat (Alg. 1 without a planner), the trainer hands it
+//! each period's transitions and it replays them, and a run resumed from a checkpoint —
+//! weights, Adam moments, log α, the replay buffer and the random streams — continues exactly;
+//! under the hierarchy, its virtual tuples enter a second buffer drawn with probability ρ.
 
 use rlmpc::runner::config::Experiment;
 use rlmpc::runner::run_dir::RunDir;
@@ -66,4 +67,38 @@ fn a_resumed_sac_run_continues_exactly_as_the_uninterrupted_one() {
     let (mut resumed, _) = Trainer::resume(&experiment, &run).unwrap();
     assert_eq!(records(&mut resumed), uninterrupted[9..], "updates 10 to 16 after resuming");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sac_under_the_hierarchy_trains_on_real_and_virtual_tuples() {
+    let text = r#"
+seed = 1
+[env]
+name = "acrobot"
+[mppi]
+num_samples = 16
+horizon = 4
+candidates = 3
+[[costs]]
+name = "target-tracking"
+weight = 50.0
+[planner]
+action_dim = 2
+[learner]
+name = "sac"
+params = { learning_starts = 8, batch_size = 8, net_arch = { pi = [8], qf = [8] } }
+[scheduler]
+name = "fixed"
+params = { rho = 0.5 }
+[training]
+total_steps = 16
+n_steps = 4
+mixing = "per-sample"
+"#;
+    let experiment = Experiment::parse("hierarchical_sac.toml", text).unwrap();
+    let mut trainer = Trainer::new(&experiment).unwrap();
+    let records: Vec<_> = std::iter::from_fn(|| (!trainer.is_done()).then(|| trainer.iterate().unwrap())).collect();
+    assert!(records.iter().all(|r| r.virtual_tuples == 8), "M − 1 = 2 virtual tuples per real step");
+    assert_eq!(records.last().unwrap().report.n_epochs, 1);
+    assert!(records.last().unwrap().report.value_loss.is_finite());
 }
