@@ -5,7 +5,6 @@
 use dfdx::prelude::*;
 
 /// A tensor of shape `S` on the CPU device and its values, row-major.
-#[derive(Clone)]
 pub(crate) struct Parameter<S: Shape> {
     tensor: Tensor<S, f32, Cpu>,
     values: Vec<f32>,
@@ -20,6 +19,15 @@ impl<S: Shape> Parameter<S> {
     /// The tensor, without a tape.
     pub(crate) fn tensor(&self) -> &Tensor<S, f32, Cpu> {
         &self.tensor
+    }
+}
+
+/// A copy is a new tensor (dfdx's `Tensor::clone` would keep the tensor's id, and gradients
+/// are looked up by id): the target critics start as such a copy of the critics.
+impl<S: Shape> Clone for Parameter<S> {
+    fn clone(&self) -> Self {
+        let shape = *self.tensor.shape();
+        Self::new(self.tensor.device(), self.values.clone(), shape)
     }
 }
 
@@ -52,5 +60,24 @@ impl<S: Shape> Param for Parameter<S> {
     fn update(&mut self, change: &mut dyn FnMut(&mut [f32])) {
         change(&mut self.values);
         self.tensor.copy_from(&self.values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_is_a_separate_tensor_with_its_own_gradient_and_values() {
+        let original = Parameter::new(&Cpu::default(), vec![1.0, 2.0], (2usize,));
+        let mut copy = original.clone();
+        // loss = Σ original + 3·Σ copy: each must receive only its own gradient.
+        let loss = original.tensor().retaped::<crate::Taped>().sum::<Rank0, _>()
+            + copy.tensor().retaped::<crate::Taped>().sum::<Rank0, _>() * 3.0;
+        let grads = loss.backward();
+        assert_eq!((original.gradient(&grads), copy.gradient(&grads)), (vec![1.0, 1.0], vec![3.0, 3.0]));
+        copy.update(&mut |theta| theta[0] = 5.0);
+        assert_eq!((original.values(), original.tensor().as_vec()), (&[1.0, 2.0][..], vec![1.0, 2.0]));
+        assert_eq!(copy.tensor().as_vec(), [5.0, 2.0]);
     }
 }
