@@ -62,15 +62,17 @@ impl Mixing {
     }
 }
 
-/// A policy learner (PPO, …): a [`HighLevelPolicy`] with a value ensemble, whose sampling and
-/// update the RL–MPPI trainer (Alg. 1) drives. Everything at this boundary is f64, row-major.
+/// A policy learner (PPO, SAC, …): a [`HighLevelPolicy`] with a value ensemble, whose sampling
+/// and update the RL–MPPI trainer (Alg. 1) drives. Everything at this boundary is f64, row-major.
 ///
 /// One training iteration, in call order:
 /// 1. each step, [`sample`](Self::sample) draws the M candidates a^(m) and log π_old(a^(m)|s)
 ///    (Eq. 4, 5, 7), and [`Critic::value`] gives V(s) for the value targets (GAE);
 /// 2. before the update, [`value_heads`](Self::value_heads) on real states feeds Alg. 2 (ρ);
 /// 3. [`update`](Self::update) trains on D_RL and D_MPPI with ρ (Eq. 10); the trainer then
-///    empties both buffers (PPO is on-policy).
+///    empties both buffers (PPO is on-policy). An off-policy learner (SAC) keeps what it needs
+///    in its own replay buffer: every tuple arrives with its outcome (r, s′, terminated,
+///    truncated), so the trainer treats both kinds alike.
 pub trait PolicyLearner: HighLevelPolicy + Critic {
     /// Length of one observation s.
     fn observation_dim(&self) -> usize;
@@ -208,7 +210,8 @@ impl Batch {
 }
 
 /// What one [`PolicyLearner::update`] did: the quantities SB3's `PPO.train` logs, on the real
-/// batch, averaged as SB3 averages them.
+/// batch, averaged as SB3 averages them. SAC fills the loss fields with its own log (actor,
+/// critic and α losses, α in `loss`) and the PPO-only ones with NaN (decision record §9).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateReport {
     /// Mean clipped-surrogate loss over all minibatch steps (`train/policy_gradient_loss`).
