@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod failure;
 
 /// rlmpc — adaptive hierarchical RL–MPC: RL policies that shape MPPI costs.
 #[derive(Parser)]
@@ -38,11 +39,16 @@ enum Command {
     Compare(commands::compare::Args),
     /// Learning curves over seeds (Fig. 3): mean ± std of the training return and success rate.
     Curves(commands::curves::Args),
+    /// Sweeps: a sweep file's runs planned, run here or as a Slurm job array, and their progress.
+    Sweep(commands::sweep::Args),
+    /// A sweep's (or runs') results as the paper's Tables 1–2: Markdown, LaTeX or CSV.
+    Table(commands::paper_table::Args),
     /// The main job: train PPO-MPPI briefly on Acrobot-DZ, then compare it with pure MPPI.
     Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
+    failure::end_quietly_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => commands::list::run(args),
@@ -56,12 +62,14 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Curves(args) => commands::curves::run(args),
+        Command::Sweep(args) => commands::sweep::run(args),
+        Command::Table(args) => commands::paper_table::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", failure::describe(&e));
             ExitCode::from(2)
         }
     }

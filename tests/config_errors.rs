@@ -92,5 +92,5 @@ fn inconsistent_settings_are_explained() {
     let e = error_of(&GOOD.replace("horizon = 10", "horizon = 10\nnoise_sigma = -1.0"));
     assert!(e.contains("positive definite"), "{e}");
     let e = error_of(&GOOD.replace("horizon = 10", "horizon = 10\nu_min = [-1.0, -1.0]"));
-    assert!(e.contains("u_min has 2 entries"), "{e}");
+    assert!(e.contains("`mppi.u_min` has 2 entries") && e.contains("test.toml, line 7"), "{e}");
 }

@@ -13,7 +13,8 @@ use rlmpc::runner::trainer::{Trainer, UpdateRecord};
 fn configs(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() {
+        // Sweep files name experiments; tests/sweep.rs plans each of them.
+        if path.is_dir() && !path.ends_with("sweeps") {
             configs(&path, out);
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);

@@ -15,6 +15,10 @@ pub enum Error {
     /// A plugin rejected its parameters.
     #[error("{origin}: {kind} `{name}`: {message}")]
     PluginParams { origin: String, kind: &'static str, name: String, message: String },
+    /// One setting out of range: `key` is its dotted path in the config file (`mppi.lambda`,
+    /// `costs[1].weight`), so that the caller can say in which file and on which line it is.
+    #[error("`{key}` {message}")]
+    Setting { key: String, message: String },
     /// Settings that are individually valid but do not fit together.
     #[error("invalid setting: {0}")]
     Invalid(String),
@@ -24,6 +28,10 @@ pub enum Error {
          The episode was stopped; check the action bounds and the environment's parameters"
     )]
     NonFinite { env: String, step: usize, what: String },
+    /// A number that must stay finite while running (a plan, an action, a loss, a parameter)
+    /// became NaN or infinite.
+    #[error("{what} became NaN or infinite{at}: {cause}")]
+    Diverged { what: String, at: String, cause: String },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },

@@ -211,7 +211,7 @@ impl Batch {
 
 /// What one [`PolicyLearner::update`] did: the quantities SB3's `PPO.train` logs, on the real
 /// batch, averaged as SB3 averages them. SAC fills the loss fields with its own log (actor,
-/// critic and α losses, α in `loss`) and the PPO-only ones with NaN (decision record §9).
+/// critic and α losses, α in `loss`) and the PPO-only ones with 0 (decision record §10).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateReport {
     /// Mean clipped-surrogate loss over all minibatch steps (`train/policy_gradient_loss`).

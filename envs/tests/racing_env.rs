@@ -153,10 +153,12 @@ fn a_centreline_follower_finishes_a_lap_and_reports_its_metrics() {
     // ≈ 1243 m at ≤ 12 m/s takes at least 100 s; the opponent at 15 m/s stays ahead.
     assert!(steps >= 1000, "{steps} steps");
     let metrics = racing.episode_metrics();
-    assert_eq!(
-        metrics,
-        vec![("collision", 0.0), ("off_track", 0.0), ("collision_or_off_track", 0.0), ("progress", 1.0)]
-    );
+    let (names, values): (Vec<&str>, Vec<f64>) = metrics.iter().copied().unzip();
+    assert_eq!(names, ["collision", "off_track", "collision_or_off_track", "time_limit", "progress", "average_speed"]);
+    assert_eq!(values[..5], [0.0, 0.0, 0.0, 0.0, 1.0]);
+    // The lap's centreline length over its duration.
+    let expected_speed = racing.model().goal_progress / ((steps + 1) as f64 * 0.1);
+    assert!((values[5] - expected_speed).abs() < 0.01 * expected_speed, "{} vs {expected_speed}", values[5]);
 }
 
 #[test]
@@ -177,4 +179,49 @@ fn bad_parameters_are_rejected_with_their_name() {
         };
         assert!(message.contains(key), "{message}");
     }
+}
+
+#[test]
+fn track_frame_velocities_split_the_velocity_along_and_across_the_centreline() {
+    let racing = env(RacingParams::default());
+    let model = racing.model();
+    let layout = model.layout();
+    let along = layout.tracked.iter().position(|c| c.name == "along_track_speed").unwrap();
+    let across = layout.tracked.iter().position(|c| c.name == "cross_track_speed").unwrap();
+    let mut x = straight_state(model, 20.0);
+    let tangent = model.track.tangent(x[index::PROGRESS]);
+    let tangent_heading = tangent[1].atan2(tangent[0]);
+    let mut out = vec![0.0; layout.tracked.len()];
+    for (heading, expected) in [
+        (0.0, [20.0, 0.0]),
+        (0.5, [20.0 * 0.5f64.cos(), 20.0 * 0.5f64.sin()]),
+        (-1.2, [20.0 * 1.2f64.cos(), -20.0 * 1.2f64.sin()]),
+    ] {
+        x[index::YAW] = tangent_heading + heading;
+        model.tracked(&x, &mut out);
+        assert!((out[along] - expected[0]).abs() < 1e-9, "heading {heading}: along {} vs {}", out[along], expected[0]);
+        assert!(
+            (out[across] - expected[1]).abs() < 1e-9,
+            "heading {heading}: across {} vs {}",
+            out[across],
+            expected[1]
+        );
+    }
+}
+
+#[test]
+fn an_episode_that_runs_out_of_time_reports_the_time_limit() {
+    let mut racing = env(RacingParams { max_episode_steps: 20, ..RacingParams::default() });
+    racing.reset(Some(0));
+    let mut last = None;
+    for _ in 0..20 {
+        last = Some(racing.step(&[0.0, 0.0]));
+    }
+    let last = last.unwrap();
+    assert!(last.truncated && !last.terminated);
+    let metrics = racing.episode_metrics();
+    let value = |name: &str| metrics.iter().find(|(n, _)| *n == name).unwrap().1;
+    assert_eq!(value("time_limit"), 1.0);
+    assert_eq!(value("collision_or_off_track"), 0.0);
+    assert!(value("average_speed") > 5.0 && value("average_speed") < 12.0, "{metrics:?}");
 }

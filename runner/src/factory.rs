@@ -49,21 +49,27 @@ impl Experiment {
         Ok(Assembly { env, planner, learner })
     }
 
-    /// Builds the configured environment.
+    /// Builds the configured environment, after checking every setting of the experiment
+    /// ([`Experiment::check`]): each command builds the environment first.
     pub fn build_env(&self) -> Result<Box<dyn Environment>, Error> {
-        self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params))
+        self.check()?;
+        let env = self.config.env.build::<EnvKind, _>(&self.origin, "env.params", |reg, params| (reg.build)(params));
+        env.map_err(|e| self.locate_in("env.params", e))
     }
 
     /// Builds the configured policy learner (default: `ppo` with its defaults).
     pub fn build_learner(&self, shape: &LearnerShape) -> Result<Box<dyn PolicyLearner>, Error> {
         let spec = self.config.learner.clone().unwrap_or_else(|| PluginSpec::named("ppo"));
-        spec.build::<LearnerKind, _>(&self.origin, "learner.params", |reg, params| (reg.build)(params, shape))
+        let learner = spec.build::<LearnerKind, _>(&self.origin, "learner.params", |reg, p| (reg.build)(p, shape));
+        learner.map_err(|e| self.locate_in("learner.params", e))
     }
 
     /// Builds the configured influence scheduler (default: `fixed` with ρ = 0).
     pub fn build_scheduler(&self) -> Result<Box<dyn InfluenceScheduler>, Error> {
         match &self.config.scheduler {
-            Some(spec) => spec.build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p)),
+            Some(spec) => spec
+                .build::<SchedulerKind, _>(&self.origin, "scheduler.params", |reg, p| (reg.build)(p))
+                .map_err(|e| self.locate_in("scheduler.params", e)),
             None => {
                 let mut params = toml::Table::new();
                 params.insert("rho".into(), toml::Value::Float(0.0));
@@ -83,7 +89,8 @@ impl Experiment {
             let table = format!("costs[{i}].params");
             built.push((
                 term.weight,
-                spec.build::<CostKind, _>(&self.origin, &table, |reg, p| (reg.build)(p, context))?,
+                spec.build::<CostKind, _>(&self.origin, &table, |reg, p| (reg.build)(p, context))
+                    .map_err(|e| self.locate_in(&table, e))?,
             ));
         }
         Ok(WeightedSum::new(built))
@@ -100,7 +107,8 @@ impl Planner {
         let cost = experiment.build_cost(&CostContext { layout: layout.clone(), action_dim })?;
         let space = &env.spec().action_space;
         let config = &experiment.config;
-        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)?;
+        let mppi = Mppi::new(&config.mppi, layout.control_dim, Some((&space.low, &space.high)), config.seed)
+            .map_err(|e| experiment.locate(e))?;
         Ok(Self { mppi, model, cost: Box::new(cost) })
     }
 }

@@ -16,6 +16,7 @@ pub mod factory;
 pub mod gae;
 pub mod planner;
 pub mod run_dir;
+pub mod run_lock;
 pub mod trainer;
 
 pub use gae::{gae, Gae, GaeInput};

@@ -54,6 +54,22 @@ impl Planner {
             mppi.add_terminal_costs(&values);
         }
         mppi.finish();
-        Ok(())
+        check_plans(mppi)
+    }
+}
+
+/// Every candidate's plan is finite; a NaN plan would otherwise be clipped to the lower
+/// bound and acted on as if it were a decision.
+fn check_plans(mppi: &Mppi) -> Result<(), Error> {
+    let candidates = mppi.shape().3;
+    match (0..candidates).find(|&m| mppi.plan(m).iter().any(|u| !u.is_finite())) {
+        Some(m) => Err(Error::Diverged {
+            what: format!("MPPI's plan for candidate {m}"),
+            at: String::new(),
+            cause: "every rollout cost was NaN or infinite; a cost term, its weight, the RL action or the model \
+                    produced a non-finite value (try `rlmpc mppi` with the same config to see it without a policy)"
+                .into(),
+        }),
+        None => Ok(()),
     }
 }

@@ -8,8 +8,14 @@
 //!   progress.csv       one row per update
 //!   learner-NNNNNN.safetensors  the learner at the last checkpoint (weights, optimiser, streams)
 //!   trainer_state.json          the rest of the checkpoint: counters, streams, warm start, episode
+//!   trainer_state.previous.json the checkpoint before, with its learner file, to fall back to
 //!   eval.json          written by `rlmpc eval`
+//!   train.lock         held by the process training the run (see `run_lock`)
 //! ```
+//!
+//! A directory is created only once the experiment has been built, and a run that never
+//! reached its first checkpoint holds nothing worth keeping: training into it again, or
+//! resuming it, starts it over.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,44 +25,84 @@ use serde::Serialize;
 use rlmpc_core::policy::PolicyLearner;
 use rlmpc_core::Error;
 
+use crate::run_lock::{RunLock, LOCK_FILE};
+
 /// A run directory.
 pub struct RunDir {
     path: PathBuf,
+    /// Held while this process trains the run.
+    _lock: Option<RunLock>,
+}
+
+/// Whether `name` is a file that a run directory holds before its first checkpoint.
+fn is_unstarted_run_file(name: &str) -> bool {
+    matches!(name, "config.toml" | "progress.csv" | LOCK_FILE) || name.starts_with("learner-") || name.ends_with(".tmp")
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.display().to_string(), source }
 }
 
-/// Writes `bytes` to `path` atomically: a sibling temporary file, synced, then renamed.
+/// Writes `bytes` to `path` atomically: a sibling temporary file, synced, then renamed. A
+/// failed write removes its temporary file and leaves `path` as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let tmp = path.with_extension("tmp");
-    fs::write(&tmp, bytes).map_err(io_error(&tmp))?;
-    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_error(&tmp))?;
-    fs::rename(&tmp, path).map_err(io_error(path))
+    let written = fs::write(&tmp, bytes).map_err(io_error(&tmp)).and_then(|()| sync_and_rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Makes the finished temporary file `tmp` durable and moves it onto `path`.
+fn sync_and_rename(tmp: &Path, path: &Path) -> Result<(), Error> {
+    fs::File::open(tmp).and_then(|f| f.sync_all()).map_err(io_error(tmp))?;
+    fs::rename(tmp, path).map_err(io_error(path))
 }
 
 impl RunDir {
-    /// Creates a fresh run directory holding `config_toml`; refuses one that already holds a
-    /// training log (resume it with `--resume`, or choose another `--out`).
+    /// Creates a fresh run directory holding `config_toml`, locked for this process. Refuses a
+    /// directory that holds a checkpoint (resume it with `--resume`) or other files than a run's
+    /// (so that nothing else is overwritten); a run that never reached its first checkpoint is
+    /// started over.
     pub fn create(path: &Path, config_toml: &str) -> Result<Self, Error> {
-        if path.join("progress.csv").exists() {
+        fs::create_dir_all(path).map_err(io_error(path))?;
+        let mut run = Self { path: path.to_path_buf(), _lock: None };
+        run.refuse_a_started_run()?;
+        // Checked before the lock file is made, which would otherwise be left in a foreign directory.
+        let entries = fs::read_dir(path).map_err(io_error(path))?;
+        let names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+        if let Some(foreign) = names.iter().find(|name| !is_unstarted_run_file(name)) {
             return Err(Error::Invalid(format!(
-                "{} already holds a training run; continue it with `rlmpc train --resume {}` or pick another --out",
-                path.display(),
+                "{} is not empty and not an rlmpc run (it holds `{foreign}`); training would overwrite files \
+                 there, so pick a new or empty --out",
                 path.display()
             )));
         }
-        fs::create_dir_all(path).map_err(io_error(path))?;
-        let run = Self { path: path.to_path_buf() };
+        run._lock = Some(RunLock::acquire(path)?);
+        // Again, now that no other process can be starting it.
+        run.refuse_a_started_run()?;
+        run.remove_stale_files(&[]);
         write_atomically(&run.config_path(), config_toml.as_bytes())?;
         write_atomically(&run.progress_path(), b"")?;
         Ok(run)
     }
 
-    /// Opens an existing run directory.
+    /// Refuses a directory holding a checkpoint: it is resumed, never started over.
+    fn refuse_a_started_run(&self) -> Result<(), Error> {
+        if !self.has_checkpoint() {
+            return Ok(());
+        }
+        Err(Error::Invalid(format!(
+            "{} already holds a training run; continue it with `rlmpc train --resume {}` or pick another --out",
+            self.path.display(),
+            self.path.display()
+        )))
+    }
+
+    /// Opens an existing run directory to read it.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let run = Self { path: path.to_path_buf() };
+        let run = Self { path: path.to_path_buf(), _lock: None };
         if !run.config_path().exists() {
             return Err(Error::Invalid(format!(
                 "{} is not a run directory (no config.toml); `rlmpc train --out DIR` creates one",
@@ -64,6 +110,17 @@ impl RunDir {
             )));
         }
         Ok(run)
+    }
+
+    /// Opens an existing run directory to train it further, locked for this process.
+    pub fn open_to_train(path: &Path) -> Result<Self, Error> {
+        let run = Self::open(path)?;
+        Ok(Self { _lock: Some(RunLock::acquire(path)?), ..run })
+    }
+
+    /// Whether a checkpoint has been written (`trainer_state.json` exists).
+    pub fn has_checkpoint(&self) -> bool {
+        self.trainer_state_path().exists()
     }
 
     /// The directory.
@@ -86,13 +143,34 @@ impl RunDir {
         self.path.join("trainer_state.json")
     }
 
+    /// `trainer_state.previous.json`: the checkpoint before the last, kept with its learner file.
+    pub fn previous_trainer_state_path(&self) -> PathBuf {
+        self.path.join("trainer_state.previous.json")
+    }
+
     /// Saves the learner's state atomically as `file` in the run directory.
     pub fn save_learner(&self, learner: &dyn PolicyLearner, file: &str) -> Result<(), Error> {
         let path = self.path.join(file);
         let tmp = path.with_extension("tmp");
-        learner.save(&tmp)?;
-        fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_error(&tmp))?;
-        fs::rename(&tmp, &path).map_err(io_error(&path))
+        let saved = learner.save(&tmp).and_then(|()| sync_and_rename(&tmp, &path));
+        if saved.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        saved
+    }
+
+    /// Removes every learner file but those in `keep`, and the temporary files of interrupted
+    /// writes: after a checkpoint, only the files the last two name remain.
+    pub fn remove_stale_files(&self, keep: &[&str]) {
+        let Ok(entries) = fs::read_dir(&self.path) else { return };
+        for name in entries.filter_map(|e| e.ok()?.file_name().into_string().ok()) {
+            let learner = name.starts_with("learner-") && (name.ends_with(".safetensors") || name.ends_with(".tmp"));
+            if (learner && !keep.contains(&name.as_str()))
+                || name.starts_with("trainer_state") && name.ends_with(".tmp")
+            {
+                let _ = fs::remove_file(self.path.join(name));
+            }
+        }
     }
 
     /// Drops the rows of updates after `update` (written after the checkpoint a resumed run

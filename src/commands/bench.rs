@@ -29,7 +29,10 @@ const ENV_CASES: [(&str, &str); 2] =
 
 /// Times every case and prints the table.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let budget = Duration::from_secs_f64(args.seconds);
+    let budget = Duration::try_from_secs_f64(args.seconds)
+        .ok()
+        .filter(|budget| !budget.is_zero())
+        .ok_or_else(|| anyhow::anyhow!("--seconds must be a positive number of seconds, got {}", args.seconds))?;
     let mut rows = Vec::new();
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());

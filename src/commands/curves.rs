@@ -14,7 +14,8 @@ use plotters::prelude::*;
 use rlmpc::lab::welch::welch_t_test;
 use rlmpc::runner::evaluation::mean_and_std;
 
-use super::run_files::{read_columns, read_eval, run_name, summary};
+use super::outputs::refuse_overwriting_inputs;
+use super::run_files::{group_name, read_columns, read_eval, setting, summary};
 use super::table::table;
 
 /// Arguments of `rlmpc curves`.
@@ -22,8 +23,11 @@ use super::table::table;
 pub struct Args {
     /// Run directories written by `rlmpc train`, e.g. `runs/*-seed*`; runs whose configs differ
     /// only in `seed` and `training.total_steps` form one curve.
-    #[arg(long, num_args = 1.., required = true)]
+    #[arg(long, num_args = 1.., required_unless_present = "sweep", conflicts_with = "sweep")]
     runs: Vec<PathBuf>,
+    /// A sweep file instead of --runs: its trained runs that have started.
+    #[arg(long)]
+    sweep: Option<PathBuf>,
     /// Environment steps between the marks of the tables.
     #[arg(long, default_value_t = 100_000)]
     every: u64,
@@ -43,30 +47,6 @@ struct Run {
     success_rate: Vec<(u64, f64)>,
     /// (metric, mean over episodes) from `eval.json`, when the run was evaluated.
     evaluation: Option<Vec<(String, f64)>>,
-}
-
-/// The run's `config.toml` without what differs between the seeds of one setting: `seed`,
-/// and `training.total_steps` (a run continued with a larger `--steps` is the same setting).
-fn setting(dir: &Path) -> anyhow::Result<toml::Table> {
-    let path = dir.join("config.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut config: toml::Table = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    config.remove("seed");
-    if let Some(toml::Value::Table(training)) = config.get_mut("training") {
-        training.remove("total_steps");
-    }
-    Ok(config)
-}
-
-/// The curve's name: the directory name without a trailing `-seed<digits>`.
-fn group_name(dir: &Path) -> String {
-    let name = run_name(dir);
-    match name.rsplit_once("-seed") {
-        Some((stem, seed)) if !stem.is_empty() && !seed.is_empty() && seed.bytes().all(|b| b.is_ascii_digit()) => {
-            stem.to_string()
-        }
-        _ => name,
-    }
 }
 
 /// The curve's value at `step`: that of the last update at or before it (the curve is a step
@@ -94,9 +74,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.every == 0 {
         bail!("--every must be at least 1");
     }
+    let dirs = match &args.sweep {
+        Some(file) => sweep_runs(file)?,
+        None => args.runs.clone(),
+    };
     // Groups in the order their first run was named.
     let mut groups: Vec<(String, Vec<Run>)> = Vec::new();
-    for dir in &args.runs {
+    for dir in &dirs {
         let evaluation = dir
             .join("eval.json")
             .exists()
@@ -139,10 +123,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     evaluation(&groups, &args.metric);
     if let Some(path) = &args.svg {
+        let runs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+        refuse_overwriting_inputs("--svg", path, &[], &runs)?;
         draw(path, &groups).with_context(|| format!("drawing {}", path.display()))?;
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The run directories of a sweep's trained runs that have a training log, in manifest order.
+fn sweep_runs(file: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let (_, runs) = super::sweep::load(file)?;
+    let dirs: Vec<PathBuf> = runs
+        .into_iter()
+        .filter(|run| {
+            run.kind == super::sweep::manifest::Kind::Train
+                && std::fs::metadata(run.dir.join("progress.csv")).is_ok_and(|m| m.len() > 0)
+        })
+        .map(|run| run.dir)
+        .collect();
+    if dirs.is_empty() {
+        bail!("no run of {} has started training; `rlmpc sweep run {}` starts them", file.display(), file.display());
+    }
+    Ok(dirs)
 }
 
 /// Each seed's evaluation mean, per group: mean ± std over seeds, and Welch's t-test of
@@ -254,14 +257,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_curve_is_named_after_its_first_run_without_the_seed_suffix() {
-        assert_eq!(group_name(Path::new("runs/ppo_mppi_rho0.3-seed12")), "ppo_mppi_rho0.3");
-        assert_eq!(group_name(Path::new("ppo-seed")), "ppo-seed");
-        assert_eq!(group_name(Path::new("a-seedling")), "a-seedling");
-        assert_eq!(group_name(Path::new("flat")), "flat");
-    }
-
-    #[test]
     fn a_curve_holds_its_last_value_until_the_next_update() {
         let curve = [(2048, -500.0), (4096, -120.0)];
         assert_eq!(value_at(&curve, 1000), None);
@@ -269,22 +264,6 @@ mod tests {
         assert_eq!(value_at(&curve, 4095), Some(-500.0));
         assert_eq!(value_at(&curve, 4096), Some(-120.0));
         assert_eq!(value_at(&curve, 4097), None, "the run ended");
-    }
-
-    #[test]
-    fn a_setting_is_the_config_without_its_seed_and_budget() {
-        let dir = std::env::temp_dir().join(format!("rlmpc-curves-setting-{}", std::process::id()));
-        let write = |name: &str, text: &str| {
-            std::fs::create_dir_all(dir.join(name)).unwrap();
-            std::fs::write(dir.join(name).join("config.toml"), text).unwrap();
-            setting(&dir.join(name)).unwrap()
-        };
-        let a = write("a", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
-        let b = write("b", "seed = 7\n[training]\ntotal_steps = 900\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
-        let c = write("c", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 64\n[scheduler]\nname = \"fixed\"\n");
-        assert_eq!(a, b, "seeds of one setting");
-        assert_ne!(a, c, "another n_steps is another setting");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rlmpc::runner::evaluation::{summarize, MetricSummary};
 
+use super::set_args::SetArgs;
 use super::table::table;
 use super::{eval, mppi, train};
 
@@ -24,6 +25,9 @@ pub struct Args {
     /// Run directory (default: a new `runs/demo-seed<seed>-<unix time>`).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Settings of the PPO-MPPI run changed on top of the built-in config (pure MPPI keeps its own).
+    #[command(flatten)]
+    sets: SetArgs,
 }
 
 fn cell(summary: &[MetricSummary], metric: &str) -> String {
@@ -44,8 +48,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         out: Some(out),
         resume: None,
         plugins: Default::default(),
+        sets: args.sets,
     })?;
-    let (trained, seed) = eval::evaluate(&run, args.episodes, Some(args.seed))?;
+    let (trained, seed) = eval::evaluate(&run, args.episodes, Some(args.seed), &[])?;
     let mut pure = mppi::builtin()?;
     pure.config.seed = seed;
     let baseline = mppi::pure_mppi(&pure, args.episodes)?;

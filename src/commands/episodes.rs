@@ -16,11 +16,12 @@ pub fn run_episodes(
     episodes: usize,
     seed: u64,
 ) -> anyhow::Result<Vec<EpisodeResult>> {
+    anyhow::ensure!(episodes >= 1, "--episodes must be at least 1: no episodes would give no result");
     let bar = ProgressBar::new(episodes as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} episodes  {elapsed} (eta {eta})  {msg}")
             .expect("valid template"),
     );
-    let mut results: Vec<EpisodeResult> = Vec::with_capacity(episodes);
+    let mut results: Vec<EpisodeResult> = Vec::new();
     for episode in 0..episodes {
         let episode_seed = seed + episode as u64;
         let result = run_episode(env, planner.as_deref_mut(), policy, episode_seed)

@@ -117,7 +117,7 @@ fn measure(
 ) -> anyhow::Result<(Vec<Vec<f64>>, Vec<f64>, usize)> {
     let model = env.surrogate();
     let dim = env.model_state().len();
-    let (mut state_errors, mut reward_errors, mut terminal) = (vec![Vec::with_capacity(samples); dim], Vec::new(), 0);
+    let (mut state_errors, mut reward_errors, mut terminal) = (vec![Vec::new(); dim], Vec::new(), 0);
     let mut episode = 0;
     let mut observation = env.reset(Some(seed));
     controls.start_episode();
@@ -155,7 +155,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     args.plugins.load()?;
     let (name, seed, policy, (state_errors, reward_errors, terminal)) = match &args.run {
         Some(path) => {
-            let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None)?;
+            let TrainedRun { experiment, mut env, mut learner, mut planner, .. } = TrainedRun::load(path, None, &[])?;
             let seed = args.seed.unwrap_or(experiment.config.seed);
             let action = vec![0.0; learner.action_dim()];
             let mut controls = TrainedControls { learner: learner.as_mut(), planner: planner.as_mut(), action };

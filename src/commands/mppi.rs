@@ -11,6 +11,7 @@ use rlmpc::runner::planner::Planner;
 
 use super::episodes::{print_results, run_episodes};
 use super::plugin_args::PluginArgs;
+use super::set_args::SetArgs;
 
 /// Arguments of `rlmpc mppi`.
 #[derive(clap::Args)]
@@ -29,6 +30,8 @@ pub struct Args {
     json: Option<PathBuf>,
     #[command(flatten)]
     plugins: PluginArgs,
+    #[command(flatten)]
+    sets: SetArgs,
 }
 
 /// Runs pure MPPI for `episodes` episodes from the experiment's seed.
@@ -53,8 +56,8 @@ pub fn builtin() -> anyhow::Result<Experiment> {
 /// Runs the episodes and prints the tables.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let mut experiment = match &args.config {
-        Some(path) => Experiment::load(path)?,
-        None => builtin()?,
+        Some(path) => Experiment::load_with(path, &args.sets.overrides)?,
+        None => Experiment::parse_with(ACROBOT_PURE_MPPI.0, ACROBOT_PURE_MPPI.1, &args.sets.overrides)?,
     };
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;

@@ -2,7 +2,7 @@
 //! plotters. What an episode looks like is the environment's business
 //! ([`Environment::picture`]); this command only runs the controller and draws the elements.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use plotters::prelude::*;
@@ -15,6 +15,7 @@ use rlmpc::runner::evaluation::{run_episode_observed, EpisodeResult, Observed};
 use rlmpc::runner::planner::Planner;
 
 use super::eval::TrainedRun;
+use super::outputs::refuse_overwriting_inputs;
 use super::plugin_args::PluginArgs;
 
 /// Arguments of `rlmpc render`.
@@ -51,18 +52,25 @@ pub struct Args {
 /// Pixel size of one panel.
 const PANEL: (u32, u32) = (900, 650);
 /// Pixels kept free of data on the right of each panel for the legend.
-const LEGEND_WIDTH: f64 = 250.0;
+const LEGEND_WIDTH: f64 = 340.0;
 
 /// Runs the episodes, draws them, and writes the SVG.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if args.episodes == 0 {
         bail!("--episodes must be at least 1");
     }
+    let inputs: Vec<&Path> = args.config.iter().map(PathBuf::as_path).collect();
+    let runs: Vec<&Path> = args.run.iter().map(PathBuf::as_path).collect();
+    for (flag, output) in [("--out", Some(&args.out)), ("--trace", args.trace.as_ref())] {
+        if let Some(output) = output {
+            refuse_overwriting_inputs(flag, output, &inputs, &runs)?;
+        }
+    }
     args.plugins.load()?;
     // A trained run acts as `rlmpc eval` does; without one, pure MPPI with the config's fixed action.
     let (mut env, mut policy, mut planner, config_seed): (_, Box<dyn HighLevelPolicy>, _, _) = match &args.run {
         Some(path) => {
-            let trained = TrainedRun::load(path, args.config.as_deref())?;
+            let trained = TrainedRun::load(path, args.config.as_deref(), &[])?;
             (trained.env, trained.learner, trained.planner, trained.experiment.config.seed)
         }
         None => {
@@ -75,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let seed = args.seed.unwrap_or(config_seed);
-    let mut panels = Vec::with_capacity(args.episodes);
+    let mut panels = Vec::new();
     let mut trace = String::new();
     for episode in 0..args.episodes {
         let episode_seed = seed + episode as u64;
@@ -111,7 +119,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let mut picture = env.picture(&states);
         for (n, points) in predictions.into_iter().enumerate() {
             let label = (n == 0).then(|| format!("MPPI's prediction, every {} steps", args.predict_every));
-            picture.elements.push(Element::Line { points, colour: Rgb(255, 127, 14), width: 2, label });
+            picture.elements.push(Element::Line { points, colour: Rgb(200, 0, 200), width: 2, label });
         }
         panels.push((picture, result));
     }

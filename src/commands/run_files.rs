@@ -72,3 +72,56 @@ pub fn summary(eval: &serde_json::Value) -> Vec<(String, f64, f64)> {
         })
         .unwrap_or_default()
 }
+
+/// The run's `config.toml` without what differs between the seeds of one setting: `seed`,
+/// and `training.total_steps` (a run continued with a larger `--steps` is the same setting).
+pub fn setting(dir: &Path) -> anyhow::Result<toml::Table> {
+    let path = dir.join("config.toml");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut config: toml::Table = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    config.remove("seed");
+    if let Some(toml::Value::Table(training)) = config.get_mut("training") {
+        training.remove("total_steps");
+    }
+    Ok(config)
+}
+
+/// The name of a group of runs (a curve, a table row): the directory name without a trailing `-seed<digits>`.
+pub fn group_name(dir: &Path) -> String {
+    let name = run_name(dir);
+    match name.rsplit_once("-seed") {
+        Some((stem, seed)) if !stem.is_empty() && !seed.is_empty() && seed.bytes().all(|b| b.is_ascii_digit()) => {
+            stem.to_string()
+        }
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_curve_is_named_after_its_first_run_without_the_seed_suffix() {
+        assert_eq!(group_name(Path::new("runs/ppo_mppi_rho0.3-seed12")), "ppo_mppi_rho0.3");
+        assert_eq!(group_name(Path::new("ppo-seed")), "ppo-seed");
+        assert_eq!(group_name(Path::new("a-seedling")), "a-seedling");
+        assert_eq!(group_name(Path::new("flat")), "flat");
+    }
+
+    #[test]
+    fn a_setting_is_the_config_without_its_seed_and_budget() {
+        let dir = std::env::temp_dir().join(format!("rlmpc-curves-setting-{}", std::process::id()));
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(dir.join(name)).unwrap();
+            std::fs::write(dir.join(name).join("config.toml"), text).unwrap();
+            setting(&dir.join(name)).unwrap()
+        };
+        let a = write("a", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
+        let b = write("b", "seed = 7\n[training]\ntotal_steps = 900\nn_steps = 32\n[scheduler]\nname = \"fixed\"\n");
+        let c = write("c", "seed = 0\n[training]\ntotal_steps = 100\nn_steps = 64\n[scheduler]\nname = \"fixed\"\n");
+        assert_eq!(a, b, "seeds of one setting");
+        assert_ne!(a, c, "another n_steps is another setting");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

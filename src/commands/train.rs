@@ -13,6 +13,7 @@ use rlmpc::runner::run_dir::RunDir;
 use rlmpc::runner::trainer::Trainer;
 
 use super::plugin_args::PluginArgs;
+use super::set_args::SetArgs;
 
 /// Arguments of `rlmpc train`.
 #[derive(clap::Args)]
@@ -31,9 +32,15 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue the run in this directory from its last checkpoint (after a kill or with a
-    /// larger --steps); it continues exactly as the uninterrupted run would have.
-    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths"])]
+    /// larger --steps); it continues exactly as the uninterrupted run would have. A finished
+    /// run extended with a larger --steps matches a straight run of that length only when its
+    /// old budget was a multiple of the update period (`training.n_steps`): otherwise its last
+    /// update was a shorter one, which the straight run never made.
+    #[arg(long, conflicts_with_all = ["config", "seed", "out", "paths", "overrides"])]
     pub resume: Option<PathBuf>,
+    /// Settings changed on top of the config; the run's `config.toml` holds the result.
+    #[command(flatten)]
+    pub sets: SetArgs,
     /// Libraries join the config's `plugins`, so that `eval` and `--resume` load them too.
     #[command(flatten)]
     pub plugins: PluginArgs,
@@ -42,8 +49,8 @@ pub struct Args {
 /// Loads the experiment with the command-line overrides applied.
 pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     let mut experiment = match &args.config {
-        Some(path) => Experiment::load(path)?,
-        None => Experiment::parse(ACROBOT_PPO_MPPI_SHORT.0, ACROBOT_PPO_MPPI_SHORT.1)?,
+        Some(path) => Experiment::load_with(path, &args.sets.overrides)?,
+        None => Experiment::parse_with(ACROBOT_PPO_MPPI_SHORT.0, ACROBOT_PPO_MPPI_SHORT.1, &args.sets.overrides)?,
     };
     if let Some(seed) = args.seed {
         experiment.config.seed = seed;
@@ -60,26 +67,47 @@ pub fn experiment(args: &Args) -> anyhow::Result<Experiment> {
     Ok(experiment)
 }
 
-/// A fresh run, or the resumed one, with the seconds already trained.
+/// A fresh run, or the resumed one, with the seconds already trained. The run directory is
+/// created only once the trainer has been built, so that a config error leaves nothing behind.
 fn start(args: &Args) -> anyhow::Result<(RunDir, Trainer, f64)> {
     if let Some(dir) = &args.resume {
-        let run = RunDir::open(dir)?;
+        let run = RunDir::open_to_train(dir)?;
         let mut experiment = Experiment::load(&run.config_path())?;
         if let Some(steps) = args.steps {
             experiment.config.training.total_steps = steps;
         }
         rlmpc::loader::load_all(experiment.plugin_paths())?;
-        let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
+        let (trainer, seconds) = if run.has_checkpoint() {
+            let (trainer, seconds) = Trainer::resume(&experiment, &run)?;
+            let (update, steps) = (trainer.updates(), trainer.env_steps());
+            println!("resuming {} at update {update} ({steps} steps)", run.path().display());
+            if steps % trainer.update_period() != 0 && !trainer.is_done() {
+                println!(
+                    "note: the last update was a short one ({steps} steps are not a multiple of the update period {}), \
+                     so from here the log differs from that of a straight run to {} steps",
+                    trainer.update_period(),
+                    trainer.total_steps()
+                );
+            }
+            (trainer, seconds)
+        } else {
+            println!("{} stopped before its first checkpoint: starting it over", run.path().display());
+            (Trainer::new(&experiment)?, 0.0)
+        };
         run.truncate_progress(trainer.updates())?;
-        println!("resuming {} at update {} ({} steps)", run.path().display(), trainer.updates(), trainer.env_steps());
         return Ok((run, trainer, seconds));
     }
     let experiment = experiment(args)?;
-    let config = &experiment.config;
+    let trainer = Trainer::new(&experiment)?;
     let out = args.out.clone().unwrap_or_else(|| default_run_dir(&experiment));
-    let resolved = toml::to_string_pretty(config).context("writing the resolved config")?;
+    // The first line says where the settings came from, overrides included.
+    let resolved = format!(
+        "# resolved from {}\n{}",
+        experiment.origin,
+        toml::to_string_pretty(&experiment.config).context("writing the resolved config")?
+    );
     let run = RunDir::create(&out, &resolved)?;
-    Ok((run, Trainer::new(&experiment)?, 0.0))
+    Ok((run, trainer, 0.0))
 }
 
 /// `runs/<env>-<config file stem>-seed<seed>`: the domain, the setting and the seed.

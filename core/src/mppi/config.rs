@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::linalg;
+use super::{config_checks as checks, linalg};
 use crate::Error;
 
 /// Which number type the rollouts run in.
@@ -108,7 +108,8 @@ pub(crate) struct Settings {
 
 fn check_len(name: &str, v: &[f64], nu: usize) -> Result<(), Error> {
     if v.len() != nu {
-        return Err(Error::Invalid(format!("mppi.{name} has {} entries but the control has {nu}", v.len())));
+        let message = format!("has {} entries but the control has {nu}", v.len());
+        return Err(Error::Setting { key: format!("mppi.{name}"), message });
     }
     Ok(())
 }
@@ -116,43 +117,56 @@ fn check_len(name: &str, v: &[f64], nu: usize) -> Result<(), Error> {
 impl MppiConfig {
     /// Validates against the control size `nu` and the environment's action bounds.
     pub(crate) fn resolve(&self, nu: usize, bounds: Option<(&[f64], &[f64])>) -> Result<Settings, Error> {
-        if self.num_samples == 0 || self.horizon == 0 || self.candidates == 0 {
-            return Err(Error::Invalid("mppi.num_samples, mppi.horizon and mppi.candidates must be ≥ 1".into()));
+        for (key, value) in
+            [("num_samples", self.num_samples), ("horizon", self.horizon), ("candidates", self.candidates)]
+        {
+            if value == 0 {
+                return Err(Error::Setting { key: format!("mppi.{key}"), message: "must be at least 1, got 0".into() });
+            }
         }
-        if self.lambda.is_nan() || self.lambda <= 0.0 {
-            return Err(Error::Invalid(format!("mppi.lambda must be > 0, got {}", self.lambda)));
-        }
+        checks::lambda(self.lambda)?;
+        checks::memory(self.num_samples, self.horizon, nu, self.candidates)?;
         let sigma: Vec<f64> = match &self.noise_sigma {
             NoiseSigma::Scalar(s) => (0..nu * nu).map(|i| if i % (nu + 1) == 0 { *s } else { 0.0 }).collect(),
             NoiseSigma::Matrix(rows) => {
                 if rows.len() != nu || rows.iter().any(|r| r.len() != nu) {
-                    return Err(Error::Invalid(format!("mppi.noise_sigma must be {nu}×{nu}")));
+                    let message = format!("must be a number or a {nu}×{nu} matrix (one row per control)");
+                    return Err(Error::Setting { key: "mppi.noise_sigma".into(), message });
                 }
                 rows.concat()
             }
         };
-        let sigma_cholesky = linalg::cholesky(&sigma, nu)
-            .ok_or_else(|| Error::Invalid("mppi.noise_sigma must be symmetric positive definite".into()))?;
+        checks::finite("noise_sigma", &sigma)?;
+        let sigma_cholesky = linalg::cholesky(&sigma, nu).ok_or_else(|| Error::Setting {
+            key: "mppi.noise_sigma".into(),
+            message: "must be symmetric positive definite (a scalar s means s·I, so s > 0)".into(),
+        })?;
+        let sigma_inverse = linalg::inverse(&sigma, nu);
+        checks::sigma(&sigma_cholesky, &sigma_inverse, nu, self.backend)?;
         let is_diagonal = (0..nu * nu).all(|i| i % (nu + 1) == 0 || sigma[i] == 0.0);
         let sigma_diagonal = is_diagonal.then(|| (0..nu).map(|i| sigma[i * nu + i]).collect());
         let mu = self.noise_mu.clone().unwrap_or_else(|| vec![0.0; nu]);
         check_len("noise_mu", &mu, nu)?;
-        let u_min = self.u_min.clone().or_else(|| bounds.map(|b| b.0.to_vec()));
-        let u_max = self.u_max.clone().or_else(|| bounds.map(|b| b.1.to_vec()));
-        for (name, v) in [("u_min", &u_min), ("u_max", &u_max)] {
+        checks::finite("noise_mu", &mu)?;
+        for (name, v) in [("u_min", &self.u_min), ("u_max", &self.u_max)] {
             if let Some(v) = v {
                 check_len(name, v, nu)?;
+                checks::finite(name, v)?;
             }
         }
+        let u_min = self.u_min.clone().or_else(|| bounds.map(|b| b.0.to_vec()));
+        let u_max = self.u_max.clone().or_else(|| bounds.map(|b| b.1.to_vec()));
+        checks::bounds(u_min.as_deref(), u_max.as_deref())?;
         let u_init = self.u_init.clone().unwrap_or_else(|| vec![0.0; nu]);
         check_len("u_init", &u_init, nu)?;
+        checks::finite("u_init", &u_init)?;
         Ok(Settings {
             k: self.num_samples,
             h: self.horizon,
             nu,
             lambda: self.lambda,
             sigma_diagonal,
-            sigma_inverse: linalg::inverse(&sigma, nu),
+            sigma_inverse,
             sigma_cholesky,
             mu,
             u_min,

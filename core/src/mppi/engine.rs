@@ -55,10 +55,14 @@ impl Mppi {
     /// A controller for controls of size `nu`; `bounds` are the environment's action bounds,
     /// used where the config gives no `u_min` / `u_max`. `seed` fixes the noise.
     pub fn new(config: &MppiConfig, nu: usize, bounds: Option<(&[f64], &[f64])>, seed: u64) -> Result<Self, Error> {
-        if nu > MAX_DIM || config.candidates > MAX_CANDIDATES {
-            return Err(Error::Invalid(format!(
-                "MPPI supports controls of at most {MAX_DIM} entries and at most {MAX_CANDIDATES} candidates"
-            )));
+        if nu > MAX_DIM {
+            return Err(Error::Invalid(format!("MPPI supports controls of at most {MAX_DIM} entries, not {nu}")));
+        }
+        if config.candidates > MAX_CANDIDATES {
+            return Err(Error::Setting {
+                key: "mppi.candidates".into(),
+                message: format!("is {}, but MPPI supports at most {MAX_CANDIDATES} candidates", config.candidates),
+            });
         }
         let s = config.resolve(nu, bounds)?;
         let (k, h, m) = (s.k, s.h, s.candidates);

@@ -3,6 +3,7 @@
 
 mod chunk;
 mod config;
+mod config_checks;
 mod engine;
 mod limits;
 mod linalg;

@@ -2,6 +2,9 @@
 
 use super::real::{Mask, Real};
 
+/// Periods beyond which [`Real::wrap`] stops looping as Gymnasium does and takes the remainder.
+const WRAP_LOOP_PERIODS: f64 = 64.0;
+
 impl Mask for bool {
     fn and(self, other: Self) -> Self {
         self && other
@@ -91,6 +94,15 @@ macro_rules! impl_scalar_real {
             fn wrap(self, lo: f64, hi: f64) -> Self {
                 let (lo, hi) = (lo as $t, hi as $t);
                 let diff = hi - lo;
+                // Gymnasium's loop, bit for bit, where it ends soon; far out of range, where it
+                // would run for ages (or forever, once x − diff rounds back to x), the same
+                // remainder in one step; an infinity has no angle.
+                if !self.is_finite() {
+                    return <$t>::NAN;
+                }
+                if (self - lo).abs() > WRAP_LOOP_PERIODS as $t * diff {
+                    return lo + (self - lo).rem_euclid(diff);
+                }
                 let mut x = self;
                 while x > hi {
                     x -= diff;
@@ -118,6 +130,15 @@ mod tests {
         assert!((Real::angle_normalize(3.0 * pi + 0.5) - (-pi + 0.5)).abs() < 1e-12);
         assert!((Real::angle_normalize(-3.0 * pi - 0.5) - (pi - 0.5)).abs() < 1e-12);
         assert_eq!(Real::angle_normalize(pi), -pi);
+    }
+
+    #[test]
+    fn wrap_ends_far_out_of_range() {
+        let pi = std::f64::consts::PI;
+        let x = Real::wrap(1e308, -pi, pi);
+        assert!((-pi..=pi).contains(&x), "{x}");
+        assert!(Real::wrap(f64::INFINITY, -pi, pi).is_nan());
+        assert!((-3.2..=3.2).contains(&Real::wrap(-3e38_f32, -pi, pi)));
     }
 
     #[test]

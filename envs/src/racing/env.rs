@@ -237,14 +237,18 @@ impl Environment for Racing {
     }
 
     /// Collision and off-track flags (1.0 or 0.0), either of them (Table 1's "Coll./Off-track"),
-    /// and the fraction of the race completed.
+    /// the time-limit flag (the episode ran out of time without another ending), the fraction
+    /// of the race completed, and the average speed along the centreline (m/s).
     fn episode_metrics(&self) -> Vec<(&'static str, f64)> {
         let flag = |b: bool| f64::from(u8::from(b));
+        let seconds = self.elapsed as f64 * self.params.dt;
         vec![
             ("collision", flag(self.events.collision)),
             ("off_track", flag(self.events.off_track)),
             ("collision_or_off_track", flag(self.events.collision || self.events.off_track)),
+            ("time_limit", flag(!self.events.any() && self.elapsed >= self.spec.max_episode_steps)),
             ("progress", (self.progress / self.model.goal_progress).min(1.0)),
+            ("average_speed", if seconds > 0.0 { self.progress.max(0.0) / seconds } else { 0.0 }),
         ]
     }
 

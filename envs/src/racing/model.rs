@@ -117,6 +117,8 @@ impl Dynamics for RacingModel {
                 plain("boundary_proportion"),
                 plain("opponent_x"),
                 plain("opponent_y"),
+                plain("along_track_speed"),
+                plain("cross_track_speed"),
             ],
             has_position: true,
         }
@@ -158,15 +160,23 @@ impl Dynamics for RacingModel {
         next[index::OPPONENT_VY] = x[index::OPPONENT_VY];
     }
 
-    /// (ẋ, ẏ) = v·(cos ψ, sin ψ), the RL action's targets (decision record §6), then Eq. 45's
-    /// BP = |b| and the opponent position Eq. 44 compares with.
+    /// (ẋ, ẏ) = v·(cos ψ, sin ψ), the RL action's targets in the world frame (decision record
+    /// §6), then Eq. 45's BP = |b|, the opponent position Eq. 44 compares with, and the same
+    /// velocity in the track frame: along the centreline tangent t(s) and across it (positive
+    /// left), the targets of the `track-frame` racing configs (decision record §9).
     fn tracked<R: Real>(&self, x: &[R], out: &mut [R]) {
         let (sin, cos) = x[index::YAW].sin_cos();
-        out[0] = x[index::SPEED] * cos;
-        out[1] = x[index::SPEED] * sin;
+        let velocity = [x[index::SPEED] * cos, x[index::SPEED] * sin];
+        out[0] = velocity[0];
+        out[1] = velocity[1];
         out[2] = x[index::BOUNDARY].abs();
         out[3] = x[index::OPPONENT_X];
         out[4] = x[index::OPPONENT_Y];
+        let tangent = self.track.eval(x[index::PROGRESS]).tangent;
+        let inverse_norm = R::one() / (tangent[0] * tangent[0] + tangent[1] * tangent[1]).sqrt();
+        let t = [tangent[0] * inverse_norm, tangent[1] * inverse_norm];
+        out[5] = velocity[0] * t[0] + velocity[1] * t[1];
+        out[6] = t[0] * velocity[1] - t[1] * velocity[0];
     }
 
     /// The ego position, tested against the danger zone (Eq. 42) and the opponent (Eq. 44).

@@ -70,6 +70,18 @@ impl Ppo {
         let params = self.net.params();
         let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
         for (((name, p), m), v) in params.iter().zip(&self.adam.m).zip(&self.adam.v) {
+            for (tensor, values) in
+                [(name.clone(), p.values()), (format!("adam.m.{name}"), m), (format!("adam.v.{name}"), v)]
+            {
+                if values.iter().any(|x| !x.is_finite()) {
+                    return Err(Error::Diverged {
+                        what: format!("PPO's `{tensor}`"),
+                        at: String::new(),
+                        cause: "the learner diverged, and a checkpoint of it would be useless; it was not written"
+                            .into(),
+                    });
+                }
+            }
             tensors.push((name.clone(), p.dims(), bytes(p.values())));
             tensors.push((format!("adam.m.{name}"), p.dims(), bytes(m)));
             tensors.push((format!("adam.v.{name}"), p.dims(), bytes(v)));
@@ -96,7 +108,15 @@ impl Ppo {
 
     pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
         let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
-        let file = SafeTensors::deserialize(&buffer).map_err(|e| invalid(path, e))?;
+        let file = SafeTensors::deserialize(&buffer).map_err(|e| {
+            invalid(
+                path,
+                format!(
+                    "not a readable safetensors file ({e:?}): it is truncated or was overwritten; train the run \
+                     again, or restore the file from a copy"
+                ),
+            )
+        })?;
         let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
         let metadata = header.metadata().clone().unwrap_or_default();
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
@@ -123,7 +143,17 @@ impl Ppo {
                     ),
                 ));
             }
-            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+            let values: Vec<f32> =
+                view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            if values.iter().any(|x| !x.is_finite()) {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "`{name}` holds NaN or infinite values: the run that wrote it had diverged; train it again"
+                    ),
+                ));
+            }
+            Ok(values)
         };
         // Read and check everything before changing anything.
         let (mut values, mut m, mut v) = (Vec::new(), Vec::new(), Vec::new());

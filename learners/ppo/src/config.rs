@@ -66,8 +66,13 @@ impl Default for PpoConfig {
     }
 }
 
+/// Most memory the networks may take, in bytes (parameters, gradients and Adam's two moments,
+/// f32): a larger `value_heads` or hidden width is refused, naming the estimate, instead of
+/// aborting in the allocator.
+const MAX_NETWORK_BYTES: usize = 4 << 30;
+
 impl PpoConfig {
-    /// Checks the settings that would make an update meaningless.
+    /// Checks the settings that would make an update meaningless, NaN, or impossible to build.
     pub fn validate(&self) -> Result<(), String> {
         let positive = |x: f64| x > 0.0 && x.is_finite();
         let optional = [("clip_range_vf", self.clip_range_vf), ("target_kl", self.target_kl)];
@@ -82,6 +87,24 @@ impl PpoConfig {
         {
             return Err(format!("ppo: `{name}` must be a positive number, got {value}"));
         }
+        if self.learning_rate >= 1.0 {
+            return Err(format!(
+                "ppo: `learning_rate` = {} moves every weight by about its own size each step, and training \
+                 diverges to NaN; use less than 1 (Table 3: 3e-4)",
+                self.learning_rate
+            ));
+        }
+        for (name, value) in [("ent_coef", self.ent_coef), ("vf_coef", self.vf_coef)] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(format!("ppo: `{name}` must be a finite number ≥ 0, got {value}"));
+            }
+        }
+        if !(self.log_std_init.is_finite() && self.log_std_init.abs() <= 20.0) {
+            return Err(format!(
+                "ppo: `log_std_init` must be a finite number in [-20, 20] (σ = e^log_std_init), got {}; SB3 uses 0",
+                self.log_std_init
+            ));
+        }
         for (name, value) in
             [("batch_size", self.batch_size), ("n_epochs", self.n_epochs), ("value_heads", self.value_heads)]
         {
@@ -89,6 +112,40 @@ impl PpoConfig {
                 return Err(format!("ppo: `{name}` must be at least 1"));
             }
         }
+        for (name, widths) in [("actor_hidden", &self.actor_hidden), ("critic_hidden", &self.critic_hidden)] {
+            if widths.contains(&0) {
+                return Err(format!("ppo: every width in `{name}` must be at least 1, got {widths:?}"));
+            }
+        }
         Ok(())
+    }
+
+    /// Checks that the networks for these dimensions fit in [`MAX_NETWORK_BYTES`].
+    pub(crate) fn check_size(&self, observation_dim: usize, action_dim: usize) -> Result<(), String> {
+        let weights = |hidden: &[usize], outputs: usize| -> Option<usize> {
+            let sizes: Vec<usize> =
+                std::iter::once(observation_dim).chain(hidden.iter().copied()).chain([outputs]).collect();
+            sizes.windows(2).try_fold(0usize, |sum, w| sum.checked_add(w[0].checked_add(1)?.checked_mul(w[1])?))
+        };
+        let bytes = (|| {
+            let critic = weights(&self.critic_hidden, 1)?.checked_mul(self.value_heads)?;
+            let all = weights(&self.actor_hidden, action_dim)?.checked_add(critic)?.checked_add(action_dim)?;
+            all.checked_mul(4 * 4)
+        })();
+        match bytes {
+            Some(bytes) if bytes <= MAX_NETWORK_BYTES => Ok(()),
+            _ => Err(format!(
+                "ppo: the networks (`actor_hidden` {:?}, `critic_hidden` {:?} × `value_heads` {}) need {} with \
+                 their gradients and Adam's moments, more than the {} GiB allowed; use fewer heads or narrower layers",
+                self.actor_hidden,
+                self.critic_hidden,
+                self.value_heads,
+                bytes.map_or_else(
+                    || "more than 2^64 bytes".into(),
+                    |b| format!("about {:.1} GiB", b as f64 / f64::from(1u32 << 30))
+                ),
+                MAX_NETWORK_BYTES >> 30
+            )),
+        }
     }
 }

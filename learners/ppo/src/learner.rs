@@ -58,6 +58,7 @@ impl Ppo {
                 "ppo: observation and action dimensions must be positive, got {observation_dim} and {action_dim}"
             )));
         }
+        config.check_size(observation_dim, action_dim).map_err(Error::Invalid)?;
         let net = ActorCritic::new(&config, observation_dim, action_dim, &mut stream(seed, 0));
         let adam = Adam::new(config.learning_rate, config.adam_eps, net.params().iter().map(|(_, p)| p.values().len()));
         let streams = Streams { actions: stream(seed, 1), real: stream(seed, 2), virtual_: stream(seed, 3) };

@@ -286,11 +286,37 @@ fn a_checkpoint_of_another_format_is_refused_with_the_reason() {
 }
 
 #[test]
+fn a_checkpoint_holding_nan_or_a_broken_header_is_refused() {
+    let dir = std::env::temp_dir().join(format!("rlmpc-ppo-nan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ppo.safetensors");
+    learner(small(), 21).save(&path).unwrap();
+    // The last value of the last tensor becomes a NaN (f32, little-endian).
+    let mut buffer = std::fs::read(&path).unwrap();
+    let end = buffer.len();
+    buffer[end - 4..].copy_from_slice(&f32::NAN.to_le_bytes());
+    std::fs::write(&path, &buffer).unwrap();
+    let mut b = learner(small(), 99);
+    let before = b.parameters();
+    let error = b.load(&path).unwrap_err().to_string();
+    assert!(error.contains("holds NaN or infinite values") && error.contains("diverged"), "{error}");
+    assert_eq!(b.parameters(), before);
+    std::fs::write(&path, &buffer[..100]).unwrap();
+    let error = b.load(&path).unwrap_err().to_string();
+    assert!(error.contains("not a readable safetensors file") && error.contains("train the run again"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_settings_are_rejected() {
     let error = |config: PpoConfig| Ppo::new(config, 3, 2, 0).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(error(PpoConfig { batch_size: 0, ..PpoConfig::default() }).contains("batch_size"));
     assert!(error(PpoConfig { learning_rate: -1.0, ..PpoConfig::default() }).contains("learning_rate"));
     assert!(Ppo::new(PpoConfig::default(), 0, 2, 0).is_err());
+    assert!(error(PpoConfig { critic_hidden: vec![0], ..PpoConfig::default() }).contains("critic_hidden"));
+    assert!(error(PpoConfig { log_std_init: f64::NAN, ..PpoConfig::default() }).contains("log_std_init"));
+    assert!(error(PpoConfig { learning_rate: 1.0, ..PpoConfig::default() }).contains("less than 1"));
+    assert!(error(PpoConfig { value_heads: usize::MAX, ..PpoConfig::default() }).contains("more than 2^64 bytes"));
     let unknown = toml::from_str::<PpoConfig>("batch_sise = 32").unwrap_err().to_string();
     assert!(unknown.contains("batch_sise"), "{unknown}");
     let parsed: PpoConfig = toml::from_str("batch_size = 32\nclip_range_vf = 0.2").unwrap();

@@ -304,9 +304,10 @@ impl PolicyLearner for Sac {
     /// a batch is a virtual tuple with probability ρ.
     ///
     /// The report carries SB3's SAC log: `policy_gradient_loss` is `train/actor_loss`,
-    /// `value_loss` `train/critic_loss`, `entropy_loss` `train/ent_coef_loss` (NaN for a fixed
-    /// α), `loss` `train/ent_coef` (α), each a mean over the update's gradient steps (NaN when
-    /// none was taken), and `n_epochs` the gradient steps taken.
+    /// `value_loss` `train/critic_loss`, `entropy_loss` `train/ent_coef_loss` (0 for a fixed
+    /// α), `loss` `train/ent_coef` (α), each a mean over the update's gradient steps (0 when
+    /// none was taken), `n_epochs` the gradient steps taken, and PPO's KL, clip fraction and
+    /// explained variance 0 (SAC computes none of them).
     ///
     /// # Panics
     /// If a batch lacks its transition columns (rewards, next observations, terminated,
@@ -337,17 +338,22 @@ impl PolicyLearner for Sac {
             Vec::new()
         };
         self.gradient_steps += records.len() as u64;
+        // The trainer's divergence guard reads every loss: a quantity SAC does not compute,
+        // or an update without gradient steps, reports 0 rather than NaN.
         let mean = |f: &dyn Fn(&StepRecord) -> f32| {
+            if records.is_empty() {
+                return 0.0;
+            }
             records.iter().map(|r| f64::from(f(r))).sum::<f64>() / records.len() as f64
         };
         UpdateReport {
             policy_gradient_loss: mean(&|r| r.actor_loss),
             value_loss: mean(&|r| r.critic_loss),
-            entropy_loss: mean(&|r| r.ent_coef_loss.map_or(f32::NAN, |(loss, _)| loss)),
+            entropy_loss: mean(&|r| r.ent_coef_loss.map_or(0.0, |(loss, _)| loss)),
             loss: mean(&|r| r.ent_coef),
-            approx_kl: f64::NAN,
-            clip_fraction: f64::NAN,
-            explained_variance: f64::NAN,
+            approx_kl: 0.0,
+            clip_fraction: 0.0,
+            explained_variance: 0.0,
             n_epochs: records.len(),
         }
     }

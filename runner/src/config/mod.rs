@@ -30,8 +30,12 @@ use rlmpc_core::mppi::MppiConfig;
 use rlmpc_core::params::PluginSpec;
 use rlmpc_core::Error;
 
+mod checks;
+mod location;
+mod overrides;
 mod training;
 
+pub use overrides::{describe as describe_overrides, Override};
 pub use training::{Controller, TrainingConfig, UpdatePeriod, VirtualTarget};
 
 fn default_weight() -> f64 {
@@ -137,6 +141,8 @@ pub struct Experiment {
     /// Directory that relative paths in the file resolve against: the file's own directory,
     /// or `None` (the working directory) for text that did not come from a file.
     pub dir: Option<PathBuf>,
+    /// The file's text, to find the line of a setting named in an error.
+    text: String,
 }
 
 impl Experiment {
@@ -146,7 +152,7 @@ impl Experiment {
             origin: origin.to_string(),
             message: describe_toml_error(text, &e),
         })?;
-        Ok(Self { config, origin: origin.to_string(), dir: None })
+        Ok(Self { config, origin: origin.to_string(), dir: None, text: text.to_string() })
     }
 
     /// Reads and parses a file.
@@ -156,6 +162,41 @@ impl Experiment {
         let mut experiment = Self::parse(&path.display().to_string(), &text)?;
         experiment.dir = Some(path.parent().unwrap_or(Path::new("")).to_path_buf());
         Ok(experiment)
+    }
+
+    /// [`ExperimentConfig::check`], its error pointing at the file and the line.
+    pub fn check(&self) -> Result<(), Error> {
+        self.config.check().map_err(|e| self.locate(e))
+    }
+
+    /// An [`Error::Setting`] as a [`Error::Config`] naming this file and, where the file
+    /// writes the setting, its line; other errors as they are.
+    pub fn locate(&self, error: Error) -> Error {
+        match error {
+            Error::Setting { key, message } => {
+                let origin = match location::line_of(&self.text, &key) {
+                    Some(line) => format!("{}, line {line}", self.origin),
+                    None => self.origin.clone(),
+                };
+                Error::Config { origin, message: format!("`{key}` {message}") }
+            }
+            other => other,
+        }
+    }
+
+    /// A plugin's refusal of its parameters (in `table`, e.g. `env.params`) with the line of
+    /// the key it names in backticks, where the file writes it; other errors as they are.
+    pub fn locate_in(&self, table: &str, error: Error) -> Error {
+        let Error::PluginParams { origin, kind, name, message } = error else { return error };
+        let named = message.split('`').skip(1).step_by(2);
+        let line = named
+            .flat_map(|key| [key, key.split('.').next().unwrap_or(key)])
+            .find_map(|key| location::line_of(&self.text, &format!("{table}.{key}")));
+        let origin = match line {
+            Some(line) => format!("{origin}, line {line}"),
+            None => origin,
+        };
+        Error::PluginParams { origin, kind, name, message }
     }
 
     /// The `plugins` libraries, relative paths resolved against [`Experiment::dir`]. Loading

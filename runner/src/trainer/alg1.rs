@@ -53,7 +53,7 @@ impl Trainer {
             let record = self.iterate()?;
             let wall_seconds = seconds_before + start.elapsed().as_secs_f64();
             run.append_progress(&record.progress_row(wall_seconds))?;
-            if record.update % self.training.checkpoint_every.max(1) == 0 || self.is_done() {
+            if record.update % self.training.checkpoint_every == 0 || self.is_done() {
                 self.checkpoint(run, wall_seconds)?;
             }
             on_update(&Progress { record: &record, total_steps: self.training.total_steps, wall_seconds });
@@ -82,12 +82,15 @@ impl Trainer {
         let mut actions = vec![0.0; m * action_dim];
         let mut log_probs = vec![0.0; m];
         self.learner.sample(&self.observation, &mut actions, &mut log_probs);
+        self.check_finite("the policy's action", &actions)?;
         // l. 4 (Eq. 2–3, 38): MPPI from x_t, one sequence U^(m) per candidate on one shared
         // set of rollouts; a `terminal-value` cost term reads the critic (Eq. 41).
         let planner = self.planner.as_mut().expect("hierarchical training has a planner");
         let state = self.env.model_state().to_vec();
         let zone = self.env.danger_zone();
-        planner.optimize(&state, &actions, zone.as_ref(), Some(self.learner.as_ref() as &dyn Critic))?;
+        let planned = planner.optimize(&state, &actions, zone.as_ref(), Some(self.learner.as_ref() as &dyn Critic));
+        planned.map_err(|e| self.locate_divergence(e))?;
+        let planner = self.planner.as_mut().expect("hierarchical training has a planner");
         // l. 6: m* uniformly, so that D_RL carries no bias towards MPPI's favourite.
         let chosen = self.rng.gen_range(0..m);
         // l. 8–10 (Eq. 6–7): each m ≠ m* becomes a virtual tuple; the surrogate rolls U^(m)
@@ -113,6 +116,7 @@ impl Trainer {
         let mut action = vec![0.0; self.learner.action_dim()];
         let mut log_prob = [0.0];
         self.learner.sample(&self.observation, &mut action, &mut log_prob);
+        self.check_finite("the policy's action", &action)?;
         self.real_step(&action.clone(), &action, log_prob[0])
     }
 
@@ -160,6 +164,7 @@ impl Trainer {
         let heads = self.learner.ensemble_size();
         let mut head_values = vec![0.0; real.len() * heads];
         self.learner.value_heads(&real.observations, &mut head_values);
+        self.check_finite("the critic's value heads", &head_values)?;
         let ensemble_variance = mean_ensemble_variance(&head_values, heads);
         let stats = UpdateStats {
             update: self.updates,
@@ -168,9 +173,11 @@ impl Trainer {
             ensemble_size: heads,
         };
         let rho = self.scheduler.update(&stats);
+        self.check_rho(rho)?;
         // l. 15, 17–18: minibatches from both buffers, L = (1 − ρ)L_RL + ρL_MPPI (Eq. 10) or
         // per-sample mixing (Eq. 8), gradient steps on θ.
         let report = self.learner.update(&real, &virtual_, Mixing { rho, mode: self.training.mixing });
+        self.check_update(&report)?;
         // PPO is on-policy: both buffers are emptied (decision §3).
         self.storage.clear();
         self.updates += 1;

@@ -2,22 +2,25 @@
 //! that a killed run resumes exactly as the uninterrupted one would have continued.
 //!
 //! A checkpoint is two files in the run directory, each replaced atomically: the learner's
-//! `learner-<update>.safetensors`, then `trainer_state.json`, which names it. A crash between
-//! the two leaves the previous state pointing at the previous learner file, which is deleted
-//! only after the new state is in place.
+//! `learner-<update>.safetensors`, then `trainer_state.json`, which names it and records its
+//! checksum. A crash between the two leaves the previous state pointing at the previous
+//! learner file. The checkpoint before the last stays as `trainer_state.previous.json` with its
+//! learner file, the way out when the last learner file is damaged (see `learner_file`); older
+//! learner files are deleted once the new state is in place.
 //!
 //! The environment is not serialised: the state records the current episode's reset seed and
 //! the controls applied since, and resuming replays them. That works for any deterministic
 //! environment, including ones whose physics engine cannot save its state.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rand_chacha::ChaCha8Rng;
 use rlmpc_core::mppi::WarmStart;
 use rlmpc_core::Error;
 use serde::{Deserialize, Serialize};
 
+use super::learner_file::checksum;
 use super::Trainer;
 use crate::config::Experiment;
 use crate::run_dir::{write_atomically, RunDir};
@@ -36,6 +39,9 @@ pub(crate) struct TrainerState {
     pub wall_seconds: f64,
     /// The learner file of this checkpoint, in the run directory.
     pub learner_file: String,
+    /// Its checksum (`learner_file::checksum`); absent in checkpoints of older versions.
+    #[serde(default)]
+    pub learner_checksum: Option<String>,
     episodes_started: u64,
     episode_seed: u64,
     episode_controls: Vec<f64>,
@@ -51,9 +57,36 @@ pub(crate) struct TrainerState {
 impl TrainerState {
     /// Reads `trainer_state.json` of a run.
     pub fn read(run: &RunDir) -> Result<Self, Error> {
-        let path = run.trainer_state_path();
-        let text =
-            fs::read_to_string(&path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        if !run.has_checkpoint() {
+            return Err(Error::Invalid(format!(
+                "{} has no checkpoint yet: its training stopped before the first one (every \
+                 `training.checkpoint_every` updates); `rlmpc train --resume {}` starts it over",
+                run.path().display(),
+                run.path().display()
+            )));
+        }
+        Self::read_file(&run.trainer_state_path()).map_err(|e| {
+            let previous = run.previous_trainer_state_path();
+            let way_out = if previous.exists() {
+                format!(
+                    "the previous checkpoint may be intact: `mv {} {}` makes it the last one",
+                    previous.display(),
+                    run.trainer_state_path().display()
+                )
+            } else {
+                "no earlier checkpoint is left; train the run again".into()
+            };
+            let cause = match e {
+                Error::Invalid(message) => message,
+                other => other.to_string(),
+            };
+            Error::Invalid(format!("{cause}; {way_out}"))
+        })
+    }
+
+    /// Reads a trainer state file.
+    pub fn read_file(path: &Path) -> Result<Self, Error> {
+        let text = fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
         let state: Self = serde_json::from_str(&text)
             .map_err(|e| Error::Invalid(format!("{}: not a trainer state: {e}", path.display())))?;
         if state.format != FORMAT {
@@ -66,15 +99,17 @@ impl TrainerState {
 impl Trainer {
     /// Writes a checkpoint of the current state into `run` (see the module docs).
     pub fn checkpoint(&self, run: &RunDir, wall_seconds: f64) -> Result<(), Error> {
-        let previous = TrainerState::read(run).ok().map(|s| s.learner_file);
+        let previous = TrainerState::read(run).ok();
         let learner_file = format!("learner-{:06}.safetensors", self.updates);
         run.save_learner(self.learner.as_ref(), &learner_file)?;
+        let learner_checksum = Some(checksum(&run.path().join(&learner_file))?);
         let state = TrainerState {
             format: FORMAT.into(),
             update: self.updates,
             env_steps: self.env_steps,
             wall_seconds,
             learner_file: learner_file.clone(),
+            learner_checksum,
             episodes_started: self.episodes_started,
             episode_seed: self.episode_seed,
             episode_controls: self.episode_controls.clone(),
@@ -87,10 +122,27 @@ impl Trainer {
             scheduler: self.scheduler.state(),
         };
         let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
-        write_atomically(&run.trainer_state_path(), json.as_bytes())?;
-        if let Some(old) = previous.filter(|old| *old != learner_file) {
-            let _ = fs::remove_file(run.path().join(old));
+        // JSON writes NaN as `null`, which no resume could read back: refuse it here, while
+        // the previous checkpoint is still the one `trainer_state.json` names.
+        if let Err(e) = serde_json::from_str::<TrainerState>(&json) {
+            if previous.is_none_or(|previous| previous.learner_file != learner_file) {
+                let _ = fs::remove_file(run.path().join(&learner_file));
+            }
+            return Err(Error::Diverged {
+                what: "the trainer state of the checkpoint".into(),
+                at: format!(" at update {}", self.updates),
+                cause: format!("{e}; the last good checkpoint is kept"),
+            });
         }
+        let mut keep = vec![learner_file.as_str()];
+        if let Some(previous) = previous.as_ref().filter(|previous| previous.learner_file != learner_file) {
+            let path = run.trainer_state_path();
+            let last = fs::read(&path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+            write_atomically(&run.previous_trainer_state_path(), &last)?;
+            keep.push(&previous.learner_file);
+        }
+        write_atomically(&run.trainer_state_path(), json.as_bytes())?;
+        run.remove_stale_files(&keep);
         Ok(())
     }
 
@@ -99,8 +151,9 @@ impl Trainer {
     /// episode (replayed from its seed). Returns the trainer and the seconds already trained.
     pub fn resume(experiment: &Experiment, run: &RunDir) -> Result<(Self, f64), Error> {
         let state = TrainerState::read(run)?;
+        let learner_path = state.verified_learner(run)?;
         let mut trainer = Trainer::new(experiment)?;
-        trainer.learner.load(&run.path().join(&state.learner_file))?;
+        trainer.learner.load(&learner_path)?;
         trainer.scheduler.restore(&state.scheduler)?;
         trainer.updates = state.update;
         trainer.env_steps = state.env_steps;
@@ -126,7 +179,12 @@ impl Trainer {
     }
 }
 
-/// The learner file that the last checkpoint of `run` names.
+/// The learner file that the last checkpoint of `run` names, verified against its checksum.
 pub fn last_learner_path(run: &RunDir) -> Result<PathBuf, Error> {
-    Ok(run.path().join(TrainerState::read(run)?.learner_file))
+    TrainerState::read(run)?.verified_learner(run)
+}
+
+/// Real environment steps at the last checkpoint of `run`; `None` before its first checkpoint.
+pub fn checkpoint_steps(run: &RunDir) -> Option<usize> {
+    TrainerState::read(run).ok().map(|state| state.env_steps)
 }

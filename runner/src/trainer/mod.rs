@@ -4,10 +4,13 @@
 //! - this file: the trainer's state and how it is built;
 //! - `storage`, `virtual_rollout`: D_RL and D_MPPI until the update, and the surrogate's
 //!   rollouts of unexecuted candidates;
-//! - `checkpoint`, `record`: resuming a killed run exactly, and the training log.
+//! - `checkpoint`, `record`: resuming a killed run exactly, and the training log;
+//! - `divergence`: the guards that stop a run whose numbers became NaN.
 
 mod alg1;
 mod checkpoint;
+mod divergence;
+mod learner_file;
 mod record;
 mod storage;
 mod virtual_rollout;
@@ -22,7 +25,7 @@ use rlmpc_core::scheduler::InfluenceScheduler;
 use rlmpc_core::Error;
 
 pub use alg1::Progress;
-pub use checkpoint::last_learner_path;
+pub use checkpoint::{checkpoint_steps, last_learner_path};
 pub use record::{ProgressRow, UpdateRecord};
 use storage::Storage;
 
@@ -74,14 +77,6 @@ impl Trainer {
                  so that unexecuted candidates become virtual tuples"
                     .into(),
             ));
-        }
-        if training.n_steps == 0 {
-            return Err(Error::Invalid("training.n_steps must be at least 1".into()));
-        }
-        for (name, value) in [("gamma", training.gamma), ("gae_lambda", training.gae_lambda)] {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(Error::Invalid(format!("training.{name} must lie in [0, 1], got {value}")));
-            }
         }
         let Assembly { env, planner, learner } = experiment.assemble()?;
         let observation_dim = env.spec().observation_space.dim();
