@@ -1,6 +1,7 @@
 //! Benchmark cases shared by `rlmpc bench` and `cargo bench`: one MPPI call on Acrobot-DZ
 //! with the paper's cost (target tracking + danger zone, Table 5 weights), and the training
-//! throughput (environment steps per second, updates included) of flat PPO and PPO-MPPI, and
+//! throughput (environment steps per second, updates included) of flat PPO, flat SAC (one
+//! gradient step of batch 256 per step once past `learning_starts`) and PPO-MPPI, and
 //! the raw environment steps per second of Lunar Lander and Racing-DZ.
 
 use std::time::{Duration, Instant};
@@ -14,8 +15,9 @@ use rlmpc_runner::trainer::Trainer;
 const ACROBOT_TRACKING: &str = include_str!("../configs/acrobot/tracking_mppi.toml");
 
 /// Training runs whose throughput `rlmpc bench` measures: (label, config file, text).
-pub const TRAINING_CASES: [(&str, &str, &str); 2] = [
+pub const TRAINING_CASES: [(&str, &str, &str); 3] = [
     ("flat PPO, Pendulum", "configs/pendulum/flat_ppo.toml", include_str!("../configs/pendulum/flat_ppo.toml")),
+    ("flat SAC, Pendulum", "configs/pendulum/flat_sac.toml", include_str!("../configs/pendulum/flat_sac.toml")),
     (
         "PPO-MPPI ρ=0.3, Acrobot-DZ",
         "configs/acrobot/ppo_mppi_rho0.3.toml",

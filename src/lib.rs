@@ -12,6 +12,7 @@
 //! - [`costs`]: cost couplings, the terms of Eq. 38;
 //! - [`schedulers`]: influence schedulers that set ρ (Sec. 4.4);
 //! - [`ppo`]: the PPO policy learner;
+//! - [`sac`]: the SAC policy learner (the paper's second flat baseline);
 //! - [`runner`]: experiment files, the planner, the trainer (Alg. 1), evaluation, run directories;
 //! - [`lab`]: replay of reference recordings, Welch's t-test;
 //! - [`loader`]: out-of-tree plugin libraries.
@@ -25,6 +26,7 @@ pub use rlmpc_lab as lab;
 pub use rlmpc_loader as loader;
 pub use rlmpc_ppo as ppo;
 pub use rlmpc_runner as runner;
+pub use rlmpc_sac as sac;
 pub use rlmpc_schedulers as schedulers;
 
 pub mod bench;

@@ -31,7 +31,7 @@ enum Command {
     Render(commands::render::Args),
     /// Time one MPPI call per backend and problem size, and print a table.
     Bench(commands::bench::Args),
-    /// Train a policy (PPO-MPPI, Alg. 1, or flat PPO) into a run directory.
+    /// Train a policy (PPO-MPPI, Alg. 1, or a flat PPO or SAC baseline) into a run directory.
     Train(commands::train::Args),
     /// Evaluate a trained run's deterministic policy and print the metrics table.
     Eval(commands::eval::Args),

@@ -62,15 +62,17 @@ impl Mixing {
     }
 }
 
-/// A policy learner (PPO, …): a [`HighLevelPolicy`] with a value ensemble, whose sampling and
-/// update the RL–MPPI trainer (Alg. 1) drives. Everything at this boundary is f64, row-major.
+/// A policy learner (PPO, SAC, …): a [`HighLevelPolicy`] with a value ensemble, whose sampling
+/// and update the RL–MPPI trainer (Alg. 1) drives. Everything at this boundary is f64, row-major.
 ///
 /// One training iteration, in call order:
 /// 1. each step, [`sample`](Self::sample) draws the M candidates a^(m) and log π_old(a^(m)|s)
 ///    (Eq. 4, 5, 7), and [`Critic::value`] gives V(s) for the value targets (GAE);
 /// 2. before the update, [`value_heads`](Self::value_heads) on real states feeds Alg. 2 (ρ);
 /// 3. [`update`](Self::update) trains on D_RL and D_MPPI with ρ (Eq. 10); the trainer then
-///    empties both buffers (PPO is on-policy).
+///    empties both buffers (PPO is on-policy). An off-policy learner (SAC) keeps what it needs
+///    in its own replay buffer: every tuple arrives with its outcome (r, s′, terminated,
+///    truncated), so the trainer treats both kinds alike.
 pub trait PolicyLearner: HighLevelPolicy + Critic {
     /// Length of one observation s.
     fn observation_dim(&self) -> usize;
@@ -95,7 +97,9 @@ pub trait PolicyLearner: HighLevelPolicy + Critic {
 }
 
 /// Training tuples, one column per field, `len()` rows; row i of every column is one tuple
-/// (s, a, log π_old(a|s), A, V_target, V_old) of Eq. 5 or Eq. 7 with its value targets.
+/// (s, a, log π_old(a|s), A, V_target, V_old) of Eq. 5 or Eq. 7 with its value targets, and,
+/// when the outcome columns are filled ([`push_outcome`](Self::push_outcome)), the transition
+/// it led to (r, s′, terminated, truncated), which an off-policy learner stores for replay.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Batch {
     /// s, `[n][observation_dim]`.
@@ -110,6 +114,15 @@ pub struct Batch {
     pub returns: Vec<f64>,
     /// V_old(s), the value when the tuple was collected, `[n]`.
     pub values: Vec<f64>,
+    /// Outcome: the reward r of the step, `[n]` (or empty).
+    pub rewards: Vec<f64>,
+    /// Outcome: the observation s′ after the step, the episode's last one when it ended,
+    /// `[n][observation_dim]` (or empty).
+    pub next_observations: Vec<f64>,
+    /// Outcome: whether s′ is terminal, `[n]` (or empty).
+    pub terminated: Vec<bool>,
+    /// Outcome: whether the episode was cut at s′ by a time limit, `[n]` (or empty).
+    pub truncated: Vec<bool>,
 }
 
 impl Batch {
@@ -133,8 +146,21 @@ impl Batch {
         self.values.push(value);
     }
 
+    /// Appends the outcome of the last pushed tuple: reward, next observation, and whether the
+    /// episode terminated or was truncated there.
+    pub fn push_outcome(&mut self, reward: f64, next_observation: &[f64], terminated: bool, truncated: bool) {
+        self.rewards.push(reward);
+        self.next_observations.extend_from_slice(next_observation);
+        self.terminated.push(terminated);
+        self.truncated.push(truncated);
+    }
+
     /// Removes every tuple, keeping the allocations.
     pub fn clear(&mut self) {
+        self.rewards.clear();
+        self.next_observations.clear();
+        self.terminated.clear();
+        self.truncated.clear();
         self.observations.clear();
         self.actions.clear();
         self.log_probs.clear();
@@ -161,10 +187,31 @@ impl Batch {
         }
         Ok(())
     }
+
+    /// As [`check`](Self::check), and that every row has its outcome (the columns an
+    /// off-policy learner replays).
+    pub fn check_transitions(&self, observation_dim: usize, action_dim: usize) -> Result<()> {
+        self.check(observation_dim, action_dim)?;
+        let n = self.len();
+        for (name, len, want) in [
+            ("rewards", self.rewards.len(), n),
+            ("next_observations", self.next_observations.len(), n * observation_dim),
+            ("terminated", self.terminated.len(), n),
+            ("truncated", self.truncated.len(), n),
+        ] {
+            if len != want {
+                return Err(crate::Error::Invalid(format!(
+                    "batch outcome column `{name}` has {len} entries, expected {want} for {n} tuples"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What one [`PolicyLearner::update`] did: the quantities SB3's `PPO.train` logs, on the real
-/// batch, averaged as SB3 averages them.
+/// batch, averaged as SB3 averages them. SAC fills the loss fields with its own log (actor,
+/// critic and α losses, α in `loss`) and the PPO-only ones with 0 (decision record §10).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateReport {
     /// Mean clipped-surrogate loss over all minibatch steps (`train/policy_gradient_loss`).

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::{PoisonError, RwLock};
 
 use crate::cost::{Cost, CostContext};
-use crate::env::Environment;
+use crate::env::{BoxSpace, Environment};
 use crate::policy::PolicyLearner;
 use crate::scheduler::InfluenceScheduler;
 use crate::Error;
@@ -112,12 +112,15 @@ plugin_kind!(
 );
 
 /// What a learner is told when it is built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LearnerShape {
     /// Length of an observation s.
     pub observation_dim: usize,
     /// Length of an action a.
     pub action_dim: usize,
+    /// The box the actions act in, when they have one: the environment's action space under
+    /// the flat controller; `None` under the hierarchy, where a is an unbounded cost parameter.
+    pub action_space: Option<BoxSpace>,
     /// Seed of the learner's initialisation and sampling.
     pub seed: u64,
 }

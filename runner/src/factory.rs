@@ -33,15 +33,19 @@ impl Experiment {
     pub fn assemble(&self) -> Result<Assembly, Error> {
         let config = &self.config;
         let env = self.build_env()?;
-        let (planner, action_dim) = match config.training.controller {
+        let (planner, action_dim, action_space) = match config.training.controller {
             Controller::Hierarchical => {
                 let action_dim = config.planner.action_dim();
-                (Some(Planner::from_experiment(self, env.as_ref(), action_dim)?), action_dim)
+                (Some(Planner::from_experiment(self, env.as_ref(), action_dim)?), action_dim, None)
             }
-            Controller::Flat => (None, env.spec().action_space.dim()),
+            Controller::Flat => {
+                let space = env.spec().action_space.clone();
+                (None, space.dim(), Some(space))
+            }
         };
         let observation_dim = env.spec().observation_space.dim();
-        let learner = self.build_learner(&LearnerShape { observation_dim, action_dim, seed: config.seed })?;
+        let shape = LearnerShape { observation_dim, action_dim, action_space, seed: config.seed };
+        let learner = self.build_learner(&shape)?;
         Ok(Assembly { env, planner, learner })
     }
 

@@ -15,7 +15,7 @@ pub struct Args {
     /// Seconds of measurement per case.
     #[arg(long, default_value_t = 1.0)]
     seconds: f64,
-    /// Environment steps of each training-throughput run (whole updates of 2048).
+    /// Environment steps of each training-throughput run (whole PPO updates of 2048; SAC updates every step).
     #[arg(long, default_value_t = 8192)]
     training_steps: usize,
     /// Also write the results as JSON to this file.

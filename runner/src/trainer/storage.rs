@@ -31,6 +31,8 @@ pub(crate) struct Storage {
     rewards: Vec<f64>,
     terminated: Vec<bool>,
     truncated: Vec<bool>,
+    /// s_{t+1} of each step: the episode's last observation when it ended there.
+    next_observations: Vec<f64>,
     /// (step, ψ of the last state) of steps cut by the time limit, for SB3's bootstrap.
     truncated_observations: Vec<(usize, Vec<f64>)>,
     /// Whether the first real step starts an episode.
@@ -73,6 +75,7 @@ impl Storage {
         self.rewards.push(reward);
         self.terminated.push(terminated);
         self.truncated.push(truncated);
+        self.next_observations.extend_from_slice(last_observation);
     }
 
     /// Stores a virtual tuple starting at the next real step's s_t (D_MPPI, Eq. 7).
@@ -105,7 +108,8 @@ impl Storage {
     }
 
     /// D_RL (Eq. 5 tuples): GAE(γ, λ) over the real steps, bootstrapping time-limit
-    /// truncations with the value of their last state, as SB3 does.
+    /// truncations with the value of their last state, as SB3 does; each tuple with its
+    /// outcome (r_t, s_{t+1}, terminated, truncated) for an off-policy learner's replay.
     pub fn real_batch(&self, values: &StoredValues, gamma: f64, gae_lambda: f64) -> Batch {
         let mut terminal_values = vec![None; self.len()];
         for ((step, _), v) in self.truncated_observations.iter().zip(&values.truncated) {
@@ -131,12 +135,17 @@ impl Storage {
             advantages: targets.advantages,
             returns: targets.returns,
             values: values.real.clone(),
+            rewards: self.rewards.clone(),
+            next_observations: self.next_observations.clone(),
+            terminated: self.terminated.clone(),
+            truncated: self.truncated.clone(),
         }
     }
 
     /// D_MPPI (Eq. 7 tuples): each virtual tuple's advantage is GAE(γ, λ) at τ = 0 over its
     /// rollout from the real step's s_t, and its value target that plus V(s_t) (decision
-    /// record §2).
+    /// record §2). Each tuple's outcome is the rollout's first step (r̂_0, ψ(x̂_1), terminal),
+    /// the one-step transition an off-policy learner replays.
     pub fn virtual_batch(&self, values: &StoredValues, gamma: f64, gae_lambda: f64) -> Batch {
         let od = self.observation_dim;
         let mut batch = Batch::default();
@@ -159,6 +168,8 @@ impl Storage {
                 advantage + values.real[t],
                 values.real[t],
             );
+            let first_terminal = rollout.terminated && steps == 1;
+            batch.push_outcome(rollout.rewards[0], &rollout.observations[..od], first_terminal, false);
         }
         batch
     }

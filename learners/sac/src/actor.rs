@@ -1,0 +1,156 @@
+//! SB3's SAC `Actor` for Box actions: a ReLU latent network, then two linear heads — the mean
+//! and a state-dependent log σ clamped to [−20, 2] — and the squashed Gaussian
+//! (`SquashedDiagGaussianDistribution`) on top: a = tanh(μ + σ·z), z ~ N(0, I).
+
+use dfdx::prelude::*;
+use rand::Rng;
+
+use super::network::{Linear, Mlp};
+use super::parameter::Param;
+use super::{Matrix, Vector};
+
+/// SB3's `LOG_STD_MIN` and `LOG_STD_MAX`: log σ is clamped to this range.
+pub const LOG_STD_RANGE: (f32, f32) = (-20.0, 2.0);
+/// SB3's ε inside the tanh correction log(1 − a² + ε).
+pub const SQUASH_EPSILON: f32 = 1e-6;
+/// ½·ln(2π), the Gaussian's normalising term per action dimension.
+const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
+
+/// The policy's draw for a batch of observations (SB3's `actor.action_log_prob`): the actions
+/// and their log-probabilities on the tape `T`, and every value as numbers.
+pub(crate) struct PolicySample<T: Tape<f32, Cpu>> {
+    /// a = tanh(u), `[n][A]`, in [−1, 1].
+    pub(crate) actions: Matrix<T>,
+    /// log π(a|s), `[n]`, with the tanh correction.
+    pub(crate) log_prob: Vector<T>,
+    /// The same and every intermediate, as numbers.
+    pub(crate) values: SampleValues,
+}
+
+/// The numbers of one [`PolicySample`] (what SB3's `action_log_prob` computes on the way).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SampleValues {
+    /// μ(s), `[n][A]`.
+    pub mean: Vec<f32>,
+    /// The log σ head's output before the clamp, `[n][A]`.
+    pub log_std_raw: Vec<f32>,
+    /// log σ after the clamp, `[n][A]`.
+    pub log_std: Vec<f32>,
+    /// u = μ + σ·z, `[n][A]`.
+    pub gaussian_actions: Vec<f32>,
+    /// a = tanh(u), `[n][A]`.
+    pub actions: Vec<f32>,
+    /// log π(a|s), `[n]`.
+    pub log_prob: Vec<f32>,
+}
+
+/// The actor's networks.
+#[derive(Clone)]
+pub(crate) struct Actor {
+    dev: Cpu,
+    latent: Mlp,
+    mu: Linear,
+    log_std: Linear,
+}
+
+impl Actor {
+    /// PyTorch's default init, drawn in SB3's order: the latent layers, μ, then log σ.
+    pub(crate) fn new(
+        dev: &Cpu,
+        observation_dim: usize,
+        hidden: &[usize],
+        action_dim: usize,
+        rng: &mut impl Rng,
+    ) -> Self {
+        let sizes: Vec<usize> = std::iter::once(observation_dim).chain(hidden.iter().copied()).collect();
+        let latent = Mlp::new(dev, &sizes, true, rng);
+        let last = *sizes.last().expect("at least the observation size");
+        let mu = Linear::new(dev, last, action_dim, rng);
+        let log_std = Linear::new(dev, last, action_dim, rng);
+        Self { dev: dev.clone(), latent, mu, log_std }
+    }
+
+    /// μ(s) and the clamped log σ(s) for a batch `[n][observation_dim]`, without a tape.
+    pub(crate) fn gaussian(&self, observations: &Matrix) -> (Vec<f32>, Vec<f32>) {
+        let latent = self.latent.forward(observations.clone());
+        let mean = self.mu.forward(latent.clone()).as_vec();
+        let log_std = self.log_std.forward(latent).clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1).as_vec();
+        (mean, log_std)
+    }
+
+    /// The squashed-Gaussian draw with the standard normals `noise` (`[n][A]`), as SB3's
+    /// `action_log_prob` with `rsample`:
+    /// ```text
+    /// log σ = clamp(W_σ·h + b_σ, −20, 2),  u = μ + exp(log σ)·z,  a = tanh(u)
+    /// log π = Σ_j [−z_j²/2 − log σ_j − ½ln 2π] − Σ_j ln(1 − a_j² + 1e-6)
+    /// ```
+    /// The Gaussian term is torch's `Normal.log_prob(u)`, whose −(u − μ)²/(2σ²) is −z²/2:
+    /// written so, it has the same value and the same gradient (none, through μ and u).
+    pub(crate) fn sample<T: Tape<f32, Cpu>>(&self, observations: Matrix<T>, noise: &[f32]) -> PolicySample<T> {
+        let latent = self.latent.forward(observations);
+        let latent_copy = latent.with_empty_tape();
+        let mean = self.mu.forward(latent);
+        let shape = *mean.shape();
+        let log_std_raw = self.log_std.forward(latent_copy);
+        let log_std_raw_values = log_std_raw.as_vec();
+        let log_std = log_std_raw.clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1);
+        let log_std_values = log_std.as_vec();
+        let z = self.dev.tensor_from_vec(noise.to_vec(), shape);
+        let mean_values = mean.as_vec();
+        let std = log_std.with_empty_tape().exp();
+        let gaussian = mean + std * z;
+        let gaussian_values = gaussian.as_vec();
+        let actions = gaussian.tanh();
+        let actions_copy = actions.with_empty_tape();
+        // Σ_j (−z_j²/2 − ½ln 2π) per row: no gradient.
+        let constant: Vec<f32> = noise
+            .chunks(shape.1)
+            .map(|z| z.iter().map(|&z| -0.5 * f64::from(z).powi(2) - HALF_LN_2PI).sum::<f64>() as f32)
+            .collect();
+        let constant = self.dev.tensor_from_vec(constant, (shape.0,));
+        let correction = ((-actions_copy.square() + 1.0) + SQUASH_EPSILON).ln().sum::<(usize,), Axis<1>>();
+        let log_prob = -log_std.sum::<(usize,), Axis<1>>() + constant - correction;
+        let values = SampleValues {
+            mean: mean_values,
+            log_std_raw: log_std_raw_values,
+            log_std: log_std_values,
+            gaussian_actions: gaussian_values,
+            actions: actions.as_vec(),
+            log_prob: log_prob.as_vec(),
+        };
+        PolicySample { actions, log_prob, values }
+    }
+
+    /// Its parameters under their SB3 `state_dict` names: `latent_pi.<0, 2, …>.weight|bias`,
+    /// `mu.weight|bias`, `log_std.weight|bias`.
+    pub(crate) fn params(&self) -> Vec<(String, &dyn Param)> {
+        let mut out = Vec::new();
+        self.latent.params("latent_pi", &mut out);
+        out.push(("mu.weight".into(), &self.mu.weight));
+        out.push(("mu.bias".into(), &self.mu.bias));
+        out.push(("log_std.weight".into(), &self.log_std.weight));
+        out.push(("log_std.bias".into(), &self.log_std.bias));
+        out
+    }
+
+    /// Its parameters in the order of [`params`](Self::params).
+    pub(crate) fn params_mut(&mut self) -> Vec<&mut dyn Param> {
+        let mut out = Vec::new();
+        self.latent.params_mut(&mut out);
+        out.push(&mut self.mu.weight);
+        out.push(&mut self.mu.bias);
+        out.push(&mut self.log_std.weight);
+        out.push(&mut self.log_std.bias);
+        out
+    }
+}
+
+/// log π of one component of a squashed action `action` ∈ [−1, 1] under N(μ, exp(log σ)²),
+/// in f64: SB3's `log_prob_from_params` for a given action, u = atanh(a) with a clipped one
+/// f32 ε inside ±1 (`TanhBijector.inverse`), then the Gaussian term and the tanh correction.
+pub(crate) fn squashed_log_density(action: f32, mean: f32, log_std: f32) -> f64 {
+    let a = f64::from(action.clamp(-1.0 + f32::EPSILON, 1.0 - f32::EPSILON));
+    let (mean, log_std) = (f64::from(mean), f64::from(log_std));
+    let z = (a.atanh() - mean) / log_std.exp();
+    -0.5 * z * z - log_std - HALF_LN_2PI - (1.0 - a * a + f64::from(SQUASH_EPSILON)).ln()
+}

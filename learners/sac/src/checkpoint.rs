@@ -1,0 +1,195 @@
+//! Checkpoints of a [`Sac`] learner as one safetensors file (the run directory writes it to a
+//! temporary name and renames it, so a checkpoint is replaced atomically):
+//! - every parameter under its [`Sac::parameters`] name (actor, critic, target critic, log α);
+//! - the moments of the three Adam optimisers, `adam.<actor|critic|ent_coef>.<m|v>.<index>`;
+//! - both replay buffers whole, `replay.<field>` and `virtual_replay.<field>`, so that a
+//!   resumed run samples exactly the batches the uninterrupted one would have;
+//! - in the metadata: the Adam step counts, the buffers' write positions, the step counters and
+//!   the position of each random stream.
+//!
+//! Settings are not stored: a loaded learner keeps its own [`SacConfig`](super::SacConfig), and
+//! its shapes and buffer capacity must match the file's.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rlmpc_core::{Error, Result};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+use super::learner::Streams;
+use super::optim::Adam;
+use super::replay_buffer::ReplayBuffer;
+use super::Sac;
+
+/// The `format` metadata entry of a checkpoint written by this version.
+const FORMAT: &str = "rlmpc-sac/1";
+
+fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("SAC checkpoint {}: {message}", path.display()))
+}
+
+fn bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// `seed:stream:word` of a ChaCha stream, the seed in hex.
+fn rng_state(rng: &ChaCha8Rng) -> String {
+    let seed: String = rng.get_seed().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{seed}:{}:{}", rng.get_stream(), rng.get_word_pos())
+}
+
+fn parse_rng(text: &str) -> Option<ChaCha8Rng> {
+    let mut parts = text.split(':');
+    let hex = parts.next()?;
+    let mut seed = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    let mut rng = ChaCha8Rng::from_seed(seed);
+    rng.set_stream(parts.next()?.parse().ok()?);
+    rng.set_word_pos(parts.next()?.parse().ok()?);
+    parts.next().is_none().then_some(rng)
+}
+
+/// A buffer's columns with their names and widths.
+fn columns(buffer: &ReplayBuffer) -> [(&'static str, &Vec<f32>, usize); 6] {
+    let (o, a) = (buffer.observation_dim, buffer.action_dim);
+    [
+        ("observations", &buffer.observations, o),
+        ("actions", &buffer.actions, a),
+        ("rewards", &buffer.rewards, 1),
+        ("next_observations", &buffer.next_observations, o),
+        ("dones", &buffer.dones, 1),
+        ("timeouts", &buffer.timeouts, 1),
+    ]
+}
+
+type Tensors = Vec<(String, Vec<usize>, Vec<u8>)>;
+
+fn push_adam(tensors: &mut Tensors, metadata: &mut HashMap<String, String>, name: &str, adam: &Adam) {
+    metadata.insert(format!("adam.{name}.step"), adam.step.to_string());
+    for (i, (m, v)) in adam.m.iter().zip(&adam.v).enumerate() {
+        tensors.push((format!("adam.{name}.m.{i}"), vec![m.len()], bytes(m)));
+        tensors.push((format!("adam.{name}.v.{i}"), vec![v.len()], bytes(v)));
+    }
+}
+
+impl Sac {
+    pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
+        let mut tensors: Tensors = Vec::new();
+        for (name, p) in self.named_params() {
+            tensors.push((name, p.dims(), bytes(p.values())));
+        }
+        let mut metadata = HashMap::from([
+            ("format".to_string(), FORMAT.to_string()),
+            ("steps".to_string(), self.steps.to_string()),
+            ("gradient_steps".to_string(), self.gradient_steps.to_string()),
+            ("rng.actions".to_string(), rng_state(&self.streams.actions)),
+            ("rng.replay".to_string(), rng_state(&self.streams.replay)),
+            ("rng.noise".to_string(), rng_state(&self.streams.noise)),
+        ]);
+        push_adam(&mut tensors, &mut metadata, "actor", &self.optimizers.actor);
+        push_adam(&mut tensors, &mut metadata, "critic", &self.optimizers.critic);
+        if let Some(adam) = &self.optimizers.ent_coef {
+            push_adam(&mut tensors, &mut metadata, "ent_coef", adam);
+        }
+        for (prefix, buffer) in [("replay", &self.replay), ("virtual_replay", &self.virtual_replay)] {
+            metadata.insert(format!("{prefix}.position"), buffer.position.to_string());
+            for (field, values, width) in columns(buffer) {
+                tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], bytes(values)));
+            }
+        }
+        let views = tensors.iter().map(|(name, dims, data)| {
+            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
+            (name.as_str(), view)
+        });
+        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
+        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+    }
+
+    pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
+        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let file = SafeTensors::deserialize(&buffer).map_err(|e| invalid(path, e))?;
+        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
+        let metadata = header.metadata().clone().unwrap_or_default();
+        let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
+        if entry("format")? != FORMAT {
+            return Err(invalid(
+                path,
+                format!("format `{}`, but this version of rlmpc reads `{FORMAT}`", entry("format")?),
+            ));
+        }
+        let number =
+            |key: &str| -> Result<u64> { entry(key)?.parse().map_err(|e| invalid(path, format!("`{key}`: {e}"))) };
+        let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
+            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
+            if view.dtype() != Dtype::F32 || view.shape() != dims {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action size, \
+                         `net_arch` or `ent_coef` differ from those of the run that wrote the file",
+                        view.dtype(),
+                        view.shape()
+                    ),
+                ));
+            }
+            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        };
+        // Read and check everything before changing anything.
+        let params: Vec<Vec<f32>> =
+            self.named_params().iter().map(|(name, p)| read(name, &p.dims())).collect::<Result<_>>()?;
+        let read_adam = |name: &str, current: &Adam| -> Result<Adam> {
+            let mut adam = current.clone();
+            adam.step = number(&format!("adam.{name}.step"))?;
+            for (i, (m, v)) in adam.m.iter_mut().zip(&mut adam.v).enumerate() {
+                *m = read(&format!("adam.{name}.m.{i}"), &[m.len()])?;
+                *v = read(&format!("adam.{name}.v.{i}"), &[v.len()])?;
+            }
+            Ok(adam)
+        };
+        let actor = read_adam("actor", &self.optimizers.actor)?;
+        let critic = read_adam("critic", &self.optimizers.critic)?;
+        let ent_coef = self.optimizers.ent_coef.as_ref().map(|adam| read_adam("ent_coef", adam)).transpose()?;
+        let read_buffer = |prefix: &str, current: &ReplayBuffer| -> Result<ReplayBuffer> {
+            let len = file.tensor(&format!("{prefix}.rewards")).map_err(|e| invalid(path, e))?.shape()[0];
+            if len > current.capacity {
+                return Err(invalid(
+                    path,
+                    format!("`{prefix}` holds {len} transitions, more than `buffer_size` = {}", current.capacity),
+                ));
+            }
+            let mut restored = ReplayBuffer::new(current.capacity, current.observation_dim, current.action_dim);
+            restored.position = number(&format!("{prefix}.position"))? as usize;
+            let (o, a) = (current.observation_dim, current.action_dim);
+            restored.observations = read(&format!("{prefix}.observations"), &[len, o])?;
+            restored.actions = read(&format!("{prefix}.actions"), &[len, a])?;
+            restored.rewards = read(&format!("{prefix}.rewards"), &[len, 1])?;
+            restored.next_observations = read(&format!("{prefix}.next_observations"), &[len, o])?;
+            restored.dones = read(&format!("{prefix}.dones"), &[len, 1])?;
+            restored.timeouts = read(&format!("{prefix}.timeouts"), &[len, 1])?;
+            Ok(restored)
+        };
+        let replay = read_buffer("replay", &self.replay)?;
+        let virtual_replay = read_buffer("virtual_replay", &self.virtual_replay)?;
+        let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
+        let streams = Streams { actions: rng("rng.actions")?, replay: rng("rng.replay")?, noise: rng("rng.noise")? };
+        let (steps, gradient_steps) = (number("steps")?, number("gradient_steps")?);
+
+        for (p, values) in self.named_params_mut().into_iter().zip(&params) {
+            p.assign(values);
+        }
+        self.optimizers.actor = actor;
+        self.optimizers.critic = critic;
+        self.optimizers.ent_coef = ent_coef;
+        (self.replay, self.virtual_replay) = (replay, virtual_replay);
+        self.streams = streams;
+        (self.steps, self.gradient_steps) = (steps, gradient_steps);
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+//! SB3's `ContinuousCritic` with `n_critics = 2`: two independent ReLU Q networks
+//! Q_k(s, a) = MLP_k([s, a]) (observation first), and the same shape for the target critics.
+
+use dfdx::prelude::*;
+use rand::Rng;
+
+use super::network::Mlp;
+use super::parameter::Param;
+use super::{Matrix, Vector};
+
+/// The twin Q networks (the critic, or its Polyak-averaged target).
+#[derive(Clone)]
+pub(crate) struct TwinCritic {
+    q: [Mlp; 2],
+}
+
+impl TwinCritic {
+    /// PyTorch's default init, qf0 then qf1.
+    pub(crate) fn new(
+        dev: &Cpu,
+        observation_dim: usize,
+        action_dim: usize,
+        hidden: &[usize],
+        rng: &mut impl Rng,
+    ) -> Self {
+        let sizes: Vec<usize> =
+            std::iter::once(observation_dim + action_dim).chain(hidden.iter().copied()).chain([1]).collect();
+        let first = Mlp::new(dev, &sizes, false, rng);
+        let second = Mlp::new(dev, &sizes, false, rng);
+        Self { q: [first, second] }
+    }
+
+    /// Q_0(s, a) and Q_1(s, a) for a batch; the actions may carry a tape (the actor loss
+    /// backpropagates through them), the observations do not.
+    pub(crate) fn forward<T: Tape<f32, Cpu>>(&self, observations: &Matrix, actions: Matrix<T>) -> [Vector<T>; 2] {
+        let rows = observations.shape().0;
+        let second = actions.with_empty_tape();
+        let q = |mlp: &Mlp, actions: Matrix<T>| {
+            let input = (observations.clone().retaped::<T>(), actions).concat_along(Axis::<1>);
+            mlp.forward(input).reshape_like(&(rows,))
+        };
+        [q(&self.q[0], actions), q(&self.q[1], second)]
+    }
+
+    /// Its parameters under their SB3 `state_dict` names, `qf0.<0, 2, 4>.weight|bias`, then `qf1.…`.
+    pub(crate) fn params(&self) -> Vec<(String, &dyn Param)> {
+        let mut out = Vec::new();
+        self.q[0].params("qf0", &mut out);
+        self.q[1].params("qf1", &mut out);
+        out
+    }
+
+    /// Its parameters in the order of [`params`](Self::params).
+    pub(crate) fn params_mut(&mut self) -> Vec<&mut dyn Param> {
+        let mut out = Vec::new();
+        let [first, second] = &mut self.q;
+        first.params_mut(&mut out);
+        second.params_mut(&mut out);
+        out
+    }
+
+    /// SB3's `polyak_update`: θ' ← θ'·(1 − τ), then θ' ← θ' + τ·θ with one rounding (torch's
+    /// `add_(…, alpha=τ)`), in f32, for every parameter of `source` (the critic).
+    pub(crate) fn polyak_towards(&mut self, source: &TwinCritic, tau: f64) {
+        let (keep, take) = ((1.0 - tau) as f32, tau as f32);
+        for (target, (_, source)) in self.params_mut().into_iter().zip(source.params()) {
+            let source = source.values();
+            target.update(&mut |theta| {
+                for (t, &p) in theta.iter_mut().zip(source) {
+                    *t = p.mul_add(take, *t * keep);
+                }
+            });
+        }
+    }
+}
