@@ -5,6 +5,8 @@ use rayon::prelude::*;
 
 use super::chunk::ChunkTask;
 use super::config::{MppiConfig, Settings};
+use super::device::device_path;
+use super::graph_path::{DevicePath, HostCopies, HostResults};
 use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use super::rollout::RolloutJob;
 use super::sampling::{transform, NoiseInput};
@@ -49,6 +51,8 @@ pub struct Mppi {
     weights: Vec<f64>,
     /// U^(m), the updated sequence of each candidate, `[M][H][nu]`.
     plans: Vec<f64>,
+    /// Where steps 2–10 run for a device backend (issue 18); `None` on the CPU backends.
+    device: Option<Box<dyn DevicePath>>,
 }
 
 impl Mppi {
@@ -63,7 +67,9 @@ impl Mppi {
         let s = config.resolve(nu, bounds)?;
         let (k, h, m) = (s.k, s.h, s.candidates);
         let nominal = s.u_init.repeat(h);
+        let device = device_path(s.backend, seed)?;
         Ok(Self {
+            device,
             seed,
             calls: 0,
             shifted: nominal.clone(),
@@ -201,11 +207,22 @@ impl Mppi {
             candidates: m,
             zone,
         };
+        let nx = layout.state_dim;
+        self.final_states.resize(k * nx, 0.0);
+        if let Some(device) = &mut self.device {
+            let out = HostCopies {
+                noise: &mut self.noise,
+                perturbation: &mut self.perturbation,
+                rollout_costs: &mut self.rollout_costs,
+                final_states: &mut self.final_states,
+            };
+            device.roll_out(&self.s, &self.shifted, noise, &job, out);
+            self.calls += 1;
+            return Ok(());
+        }
         let chunk_task =
             ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
         let chunk_len = CHUNK * h * nu;
-        let nx = layout.state_dim;
-        self.final_states.resize(k * nx, 0.0);
         if k >= PARALLEL_MIN_SAMPLES {
             self.noise
                 .par_chunks_mut(chunk_len)
@@ -244,11 +261,19 @@ impl Mppi {
         for (row, c) in self.rollout_costs.chunks_exact_mut(m).zip(costs) {
             row.iter_mut().for_each(|s| *s += c);
         }
+        if let Some(device) = &mut self.device {
+            device.add_terminal_costs(costs);
+        }
     }
 
     /// Steps 8–10 for each candidate after [`Mppi::roll_out`]: totals, weights (Eq. 3) and
     /// the updated sequences.
     pub fn finish(&mut self) {
+        if let Some(device) = &mut self.device {
+            let out = HostResults { totals: &mut self.totals, weights: &mut self.weights, plans: &mut self.plans };
+            device.finish(&self.s, &self.shifted, out);
+            return;
+        }
         let (k, h, nu, m) = self.shape();
         let inv_lambda = 1.0 / self.s.lambda;
         for c in 0..m {

@@ -3,10 +3,12 @@
 
 mod chunk;
 mod config;
+mod device;
 mod engine;
-mod limits;
+mod graph_path;
+pub(crate) mod limits;
 mod linalg;
-mod rollout;
+pub(crate) mod rollout;
 mod sampling;
 
 pub use config::{Backend, MppiConfig, NoiseSigma};
