@@ -20,12 +20,12 @@ pub(crate) fn device_path(backend: Backend, seed: u64) -> Result<Option<Box<dyn 
 #[cfg(feature = "cuda")]
 fn cuda_path(backend: Backend, seed: u64) -> Result<Box<dyn DevicePath>, Error> {
     use dfdx::prelude::Cuda;
+    if backend == Backend::CudaFused {
+        return Ok(Box::new(super::fused_path::FusedPath::new(seed)?));
+    }
     let device = Cuda::try_seed_from_u64(seed)
         .map_err(|e| Error::Invalid(format!("mppi.backend = \"cuda\": no CUDA device could be opened ({e:?})")))?;
-    match backend {
-        Backend::CudaFused => Ok(Box::new(super::fused_path::FusedPath::new(device, seed)?)),
-        _ => Ok(Box::new(GraphPath::new(device))),
-    }
+    Ok(Box::new(GraphPath::new(device)))
 }
 
 #[cfg(not(feature = "cuda"))]

@@ -6,10 +6,11 @@ use rayon::prelude::*;
 use super::chunk::ChunkTask;
 use super::config::{MppiConfig, Settings};
 use super::device::device_path;
-use super::graph_path::{DevicePath, HostCopies, HostResults};
+use super::graph_path::{DevicePath, HostCopies, HostResults, HostView};
 use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use super::rollout::RolloutJob;
 use super::sampling::{transform, NoiseInput};
+use super::update::update_on_host;
 use crate::cost::Cost;
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
@@ -216,7 +217,7 @@ impl Mppi {
                 rollout_costs: &mut self.rollout_costs,
                 final_states: &mut self.final_states,
             };
-            device.roll_out(&self.s, &self.shifted, noise, &job, out);
+            device.roll_out(&self.s, &self.shifted, noise, &job, out)?;
             self.calls += 1;
             return Ok(());
         }
@@ -269,37 +270,12 @@ impl Mppi {
     /// Steps 8–10 for each candidate after [`Mppi::roll_out`]: totals, weights (Eq. 3) and
     /// the updated sequences.
     pub fn finish(&mut self) {
-        if let Some(device) = &mut self.device {
-            let out = HostResults { totals: &mut self.totals, weights: &mut self.weights, plans: &mut self.plans };
-            device.finish(&self.s, &self.shifted, out);
-            return;
-        }
-        let (k, h, nu, m) = self.shape();
-        let inv_lambda = 1.0 / self.s.lambda;
-        for c in 0..m {
-            let totals = &mut self.totals[c * k..(c + 1) * k];
-            for (i, t) in totals.iter_mut().enumerate() {
-                *t = self.rollout_costs[i * m + c] + self.perturbation[i];
-            }
-            let beta = totals.iter().copied().fold(f64::INFINITY, f64::min);
-            let weights = &mut self.weights[c * k..(c + 1) * k];
-            for (w, t) in weights.iter_mut().zip(totals.iter()) {
-                *w = (-inv_lambda * (t - beta)).exp();
-            }
-            let eta: f64 = weights.iter().sum();
-            for w in weights.iter_mut() {
-                *w *= 1.0 / eta;
-            }
-            let plan = &mut self.plans[c * h * nu..(c + 1) * h * nu];
-            plan.fill(0.0);
-            for (w, eps) in weights.iter().zip(self.noise.chunks_exact(h * nu)) {
-                for (p, e) in plan.iter_mut().zip(eps) {
-                    *p += w * e;
-                }
-            }
-            for (p, u) in plan.iter_mut().zip(&self.shifted) {
-                *p += u;
-            }
+        let host =
+            HostView { noise: &self.noise, perturbation: &self.perturbation, rollout_costs: &self.rollout_costs };
+        let out = HostResults { totals: &mut self.totals, weights: &mut self.weights, plans: &mut self.plans };
+        match &mut self.device {
+            Some(device) => device.finish(&self.s, &self.shifted, host, out),
+            None => update_on_host(&self.s, &self.shifted, host, out),
         }
     }
 

@@ -12,6 +12,7 @@ use super::sampling::NoiseInput;
 use crate::cost::Cost;
 use crate::model::SurrogateModel;
 use crate::numeric::{with_session, Column, Graph};
+use crate::Error;
 
 /// Host arrays a call fills for the engine's accessors, laid out as the CPU path lays them.
 pub(crate) struct HostCopies<'a> {
@@ -23,6 +24,16 @@ pub(crate) struct HostCopies<'a> {
     pub rollout_costs: &'a mut [f64],
     /// x_H, `[K][nx]`.
     pub final_states: &'a mut [f64],
+}
+
+/// The host arrays a call filled, as [`DevicePath::finish`] may read them.
+pub(crate) struct HostView<'a> {
+    /// ε̃, `[K][H][nu]`.
+    pub noise: &'a [f64],
+    /// P_k.
+    pub perturbation: &'a [f64],
+    /// S_k^(m) with any terminal costs added, `[K][M]`.
+    pub rollout_costs: &'a [f64],
 }
 
 /// Host arrays [`DevicePath::finish`] fills.
@@ -46,11 +57,11 @@ pub(crate) trait DevicePath: Send + Sync {
         noise: NoiseInput<'_>,
         job: &RolloutJob<'_, dyn SurrogateModel + '_, dyn Cost + '_>,
         out: HostCopies<'_>,
-    );
+    ) -> Result<(), Error>;
     /// Adds a terminal cost per sample to every candidate's rollout cost.
     fn add_terminal_costs(&mut self, costs: &[f64]);
     /// Steps 8–10 for every candidate.
-    fn finish(&mut self, s: &Settings, shifted: &[f64], out: HostResults<'_>);
+    fn finish(&mut self, s: &Settings, shifted: &[f64], host: HostView<'_>, out: HostResults<'_>);
 }
 
 /// What stays on the device between [`DevicePath::roll_out`] and [`DevicePath::finish`].
@@ -126,7 +137,7 @@ impl<D: Device<f32> + Send + Sync> DevicePath for GraphPath<D> {
         noise: NoiseInput<'_>,
         job: &RolloutJob<'_, dyn SurrogateModel + '_, dyn Cost + '_>,
         out: HostCopies<'_>,
-    ) {
+    ) -> Result<(), Error> {
         let (k, nu, m) = (s.k, s.nu, s.candidates);
         let mut effective = self.noise(s, noise);
         // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū.
@@ -165,6 +176,7 @@ impl<D: Device<f32> + Send + Sync> DevicePath for GraphPath<D> {
         scatter(&costs, out.rollout_costs);
         scatter(&finals, out.final_states);
         self.batch = Some(DeviceBatch { noise: effective, perturbation, costs });
+        Ok(())
     }
 
     fn add_terminal_costs(&mut self, costs: &[f64]) {
@@ -176,7 +188,7 @@ impl<D: Device<f32> + Send + Sync> DevicePath for GraphPath<D> {
         }
     }
 
-    fn finish(&mut self, s: &Settings, shifted: &[f64], out: HostResults<'_>) {
+    fn finish(&mut self, s: &Settings, shifted: &[f64], _host: HostView<'_>, out: HostResults<'_>) {
         let Some(batch) = &self.batch else { return };
         let (k, hn) = (s.k, s.h * s.nu);
         for (c, cost) in batch.costs.iter().enumerate() {

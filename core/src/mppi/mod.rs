@@ -5,11 +5,14 @@ mod chunk;
 mod config;
 mod device;
 mod engine;
+#[cfg(feature = "cuda")]
+mod fused_path;
 mod graph_path;
 pub(crate) mod limits;
 mod linalg;
 pub(crate) mod rollout;
 mod sampling;
+mod update;
 
 pub use config::{Backend, MppiConfig, NoiseSigma};
 pub use engine::{Mppi, WarmStart};
