@@ -10,8 +10,11 @@ use rlmpc::envs::acrobot::AcrobotModel;
 use rlmpc::envs::pendulum::PendulumModel;
 use serde_json::Value;
 
+/// The vectors, from the source tree this test was built in, or from `RLMPC_REPO/tests/data`
+/// when the binary runs elsewhere (the GPU machine of scripts/gpu-check.sh).
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mppi_vectors.json")).unwrap();
+    let root = std::env::var("RLMPC_REPO").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let text = std::fs::read_to_string(format!("{root}/tests/data/mppi_vectors.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 

@@ -5,11 +5,11 @@
 use dfdx::prelude::Cpu;
 
 use super::config::Backend;
-use super::graph_path::{DevicePath, GraphPath};
+use super::graph_path::{BoxedDevicePath, GraphPath};
 use crate::Error;
 
 /// The device path of `backend`, its generator seeded with `seed`.
-pub(crate) fn device_path(backend: Backend, seed: u64) -> Result<Option<Box<dyn DevicePath>>, Error> {
+pub(crate) fn device_path(backend: Backend, seed: u64) -> Result<Option<BoxedDevicePath>, Error> {
     match backend {
         Backend::Lanes | Backend::Scalar => Ok(None),
         Backend::DfdxCpu => Ok(Some(Box::new(GraphPath::new(Cpu::seed_from_u64(seed))))),
@@ -18,18 +18,62 @@ pub(crate) fn device_path(backend: Backend, seed: u64) -> Result<Option<Box<dyn 
 }
 
 #[cfg(feature = "cuda")]
-fn cuda_path(backend: Backend, seed: u64) -> Result<Box<dyn DevicePath>, Error> {
+fn cuda_path(backend: Backend, seed: u64) -> Result<BoxedDevicePath, Error> {
     use dfdx::prelude::Cuda;
     if backend == Backend::CudaFused {
         return Ok(Box::new(super::fused_path::FusedPath::new(seed)?));
     }
     let device = Cuda::try_seed_from_u64(seed)
         .map_err(|e| Error::Invalid(format!("mppi.backend = \"cuda\": no CUDA device could be opened ({e:?})")))?;
-    Ok(Box::new(GraphPath::new(device)))
+    Ok(Box::new(cuda_graph::OnAnyThread(GraphPath::new(device))))
+}
+
+/// dfdx's `Cuda` device holds a raw CUDA stream, so it is neither `Send` nor `Sync`, while
+/// the engine that owns it moves between threads.
+#[cfg(feature = "cuda")]
+mod cuda_graph {
+    use dfdx::prelude::Cuda;
+
+    use crate::cost::Cost;
+    use crate::model::SurrogateModel;
+    use crate::mppi::config::Settings;
+    use crate::mppi::graph_path::{DevicePath, GraphPath, HostCopies, HostResults, HostView};
+    use crate::mppi::rollout::RolloutJob;
+    use crate::mppi::sampling::NoiseInput;
+    use crate::Error;
+
+    /// The graph path on dfdx's CUDA device, movable to whichever thread holds the engine.
+    pub(super) struct OnAnyThread(pub(super) GraphPath<Cuda>);
+
+    // SAFETY: cudarc binds the device's context to the calling thread before its driver calls,
+    // so the stream works from any thread; and every `DevicePath` method takes `&mut self`, so
+    // shared references never reach the device and no two threads use it at once.
+    unsafe impl Send for OnAnyThread {}
+    // SAFETY: as above: a `&OnAnyThread` gives no access to the device.
+    unsafe impl Sync for OnAnyThread {}
+
+    impl DevicePath for OnAnyThread {
+        fn roll_out(
+            &mut self,
+            s: &Settings,
+            shifted: &[f64],
+            noise: NoiseInput<'_>,
+            job: &RolloutJob<'_, dyn SurrogateModel + '_, dyn Cost + '_>,
+            out: HostCopies<'_>,
+        ) -> Result<(), Error> {
+            self.0.roll_out(s, shifted, noise, job, out)
+        }
+        fn add_terminal_costs(&mut self, costs: &[f64]) {
+            self.0.add_terminal_costs(costs)
+        }
+        fn finish(&mut self, s: &Settings, shifted: &[f64], host: HostView<'_>, out: HostResults<'_>) {
+            self.0.finish(s, shifted, host, out)
+        }
+    }
 }
 
 #[cfg(not(feature = "cuda"))]
-fn cuda_path(backend: Backend, _seed: u64) -> Result<Box<dyn DevicePath>, Error> {
+fn cuda_path(backend: Backend, _seed: u64) -> Result<BoxedDevicePath, Error> {
     let name = if backend == Backend::CudaFused { "cuda-fused" } else { "cuda" };
     Err(Error::Invalid(format!(
         "mppi.backend = \"{name}\" needs a build with the `cuda` cargo feature (book: Running on a GPU)"

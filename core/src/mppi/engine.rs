@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::chunk::ChunkTask;
 use super::config::{MppiConfig, Settings};
 use super::device::device_path;
-use super::graph_path::{DevicePath, HostCopies, HostResults, HostView};
+use super::graph_path::{BoxedDevicePath, HostCopies, HostResults, HostView};
 use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use super::rollout::RolloutJob;
 use super::sampling::{transform, NoiseInput};
@@ -53,7 +53,7 @@ pub struct Mppi {
     /// U^(m), the updated sequence of each candidate, `[M][H][nu]`.
     plans: Vec<f64>,
     /// Where steps 2–10 run for a device backend (issue 18); `None` on the CPU backends.
-    device: Option<Box<dyn DevicePath>>,
+    device: Option<BoxedDevicePath>,
 }
 
 impl Mppi {

@@ -47,8 +47,8 @@ pub(crate) struct HostResults<'a> {
 }
 
 /// The part of an MPPI call that runs on a device; the engine keeps shift, warm start and
-/// candidate choice.
-pub(crate) trait DevicePath: Send + Sync {
+/// candidate choice. Every method takes `&mut self`: one thread at a time drives a device.
+pub(crate) trait DevicePath {
     /// Steps 2–7 (see [`super::Mppi::roll_out`]).
     fn roll_out(
         &mut self,
@@ -63,6 +63,9 @@ pub(crate) trait DevicePath: Send + Sync {
     /// Steps 8–10 for every candidate.
     fn finish(&mut self, s: &Settings, shifted: &[f64], host: HostView<'_>, out: HostResults<'_>);
 }
+
+/// A device path as the engine holds it (the engine moves between threads).
+pub(crate) type BoxedDevicePath = Box<dyn DevicePath + Send + Sync>;
 
 /// What stays on the device between [`DevicePath::roll_out`] and [`DevicePath::finish`].
 struct DeviceBatch<D: Device<f32>> {
@@ -129,7 +132,7 @@ fn scatter<D: Device<f32>>(columns: &[Column<D>], out: &mut [f64]) {
     }
 }
 
-impl<D: Device<f32> + Send + Sync> DevicePath for GraphPath<D> {
+impl<D: Device<f32>> DevicePath for GraphPath<D> {
     fn roll_out(
         &mut self,
         s: &Settings,

@@ -146,8 +146,11 @@ mod tests {
             ("const minus", |x| Graph::splat(2.0) - x * x, |v| 2.0 - v * v),
             (
                 "masks",
-                |x| Graph::indicator(x.gt(Graph::splat(-1.0)).and(x.lt(Graph::splat(4.0)).not())),
-                |v| f64::from(v > -1.0 && v >= 4.0),
+                |x| {
+                    let outside = x.lt(Graph::splat(4.0)).not().or(x.le(Graph::splat(0.0)));
+                    Graph::indicator(x.gt(Graph::splat(-10.0)).and(outside))
+                },
+                |v| f64::from(v > -10.0 && (v >= 4.0 || v <= 0.0)),
             ),
         ];
         for (name, f, reference) in checks {
