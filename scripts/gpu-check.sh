@@ -22,7 +22,7 @@ mode="${1:-run}"
 if [ "$mode" = build ]; then
   set -e
   # shellcheck source=scripts/cuda-build-env.sh
-  source scripts/cuda-build-env.sh
+  source scripts/cuda-build-env.sh "${CUDA_BUILD_DIR:-$HOME/.cache/cuda-13.0-build}"
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-cuda}"
   nice -n 10 cargo build --release --features cuda --bin rlmpc
   test_bin=$(nice -n 10 cargo test --release --features cuda --test mppi_conformance --no-run --message-format=json |
