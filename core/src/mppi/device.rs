@@ -23,8 +23,14 @@ fn cuda_path(backend: Backend, seed: u64) -> Result<BoxedDevicePath, Error> {
     if backend == Backend::CudaFused {
         return Ok(Box::new(super::fused_path::FusedPath::new(seed)?));
     }
-    let device = Cuda::try_seed_from_u64(seed)
-        .map_err(|e| Error::Invalid(format!("mppi.backend = \"cuda\": no CUDA device could be opened ({e:?})")))?;
+    let device = Cuda::try_seed_from_u64(seed).map_err(|e| {
+        // `DriverError`'s `Debug` asks the driver for a message (and panics on a build stub).
+        let cause = match e {
+            dfdx::tensor::CudaError::Driver(driver) => format!("CUDA driver error {:?}", driver.0),
+            other => format!("{other:?}"),
+        };
+        Error::Invalid(format!("mppi.backend = \"cuda\": no CUDA device could be opened ({cause})"))
+    })?;
     Ok(Box::new(cuda_graph::OnAnyThread(GraphPath::new(device))))
 }
 

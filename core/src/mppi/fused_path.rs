@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cudarc::driver::{CudaDevice, CudaFunction, LaunchAsync, LaunchConfig};
+use cudarc::driver::{CudaDevice, CudaFunction, DriverError, LaunchAsync, LaunchConfig};
 
 use super::config::Settings;
 use super::graph_path::{DevicePath, HostCopies, HostResults, HostView};
@@ -28,8 +28,10 @@ pub(crate) struct FusedPath {
     kernels: HashMap<String, CudaFunction>,
 }
 
-fn cuda_error(what: &str, e: impl std::fmt::Debug) -> Error {
-    Error::Invalid(format!("cuda-fused: {what}: {e:?}"))
+/// A driver error as its result code: `DriverError`'s own `Debug` asks the driver for a
+/// message and panics where the driver library is a build stub.
+fn cuda_error(what: &str, e: DriverError) -> Error {
+    Error::Invalid(format!("cuda-fused: {what}: CUDA driver error {:?}", e.0))
 }
 
 impl FusedPath {
@@ -43,11 +45,14 @@ impl FusedPath {
         if let Some(kernel) = self.kernels.get(&source) {
             return Ok(kernel.clone());
         }
-        let ptx = cudarc::nvrtc::compile_ptx(&source).map_err(|e| cuda_error("NVRTC rejected the kernel", e))?;
+        let ptx = cudarc::nvrtc::compile_ptx(&source)
+            .map_err(|e| Error::Invalid(format!("cuda-fused: NVRTC rejected the kernel: {e:?}")))?;
         let module = format!("rlmpc_fused_{}", self.kernels.len());
         self.device.load_ptx(ptx, &module, &[KERNEL_NAME]).map_err(|e| cuda_error("loading the kernel", e))?;
-        let kernel =
-            self.device.get_func(&module, KERNEL_NAME).ok_or_else(|| cuda_error("kernel missing from module", ()))?;
+        let kernel = self
+            .device
+            .get_func(&module, KERNEL_NAME)
+            .ok_or_else(|| Error::Invalid("cuda-fused: the kernel is missing from its module".into()))?;
         self.kernels.insert(source, kernel.clone());
         Ok(kernel)
     }
