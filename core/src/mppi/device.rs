@@ -20,6 +20,7 @@ pub(crate) fn device_path(backend: Backend, seed: u64) -> Result<Option<BoxedDev
 #[cfg(feature = "cuda")]
 fn cuda_path(backend: Backend, seed: u64) -> Result<BoxedDevicePath, Error> {
     use dfdx::prelude::Cuda;
+    gpu_present(backend)?;
     if backend == Backend::CudaFused {
         return Ok(Box::new(super::fused_path::FusedPath::new(seed)?));
     }
@@ -32,6 +33,23 @@ fn cuda_path(backend: Backend, seed: u64) -> Result<BoxedDevicePath, Error> {
         Error::Invalid(format!("mppi.backend = \"cuda\": no CUDA device could be opened ({cause})"))
     })?;
     Ok(Box::new(cuda_graph::OnAnyThread(GraphPath::new(device))))
+}
+
+/// Starts the CUDA driver and finds a GPU, or says why not: cudarc 0.9's `CudaDevice::new`
+/// (which dfdx's `Cuda` calls too) panics when the driver does not start or there is no GPU.
+/// Result codes, not `DriverError`'s `Debug`, which asks the driver for a message and panics
+/// where the driver library is a build stub.
+#[cfg(feature = "cuda")]
+fn gpu_present(backend: Backend) -> Result<(), Error> {
+    use cudarc::driver::result;
+    let name = if backend == Backend::CudaFused { "cuda-fused" } else { "cuda" };
+    let refuse = |why: String| Error::Invalid(format!("mppi.backend = \"{name}\": {why}"));
+    result::init().map_err(|e| refuse(format!("the CUDA driver did not start ({:?})", e.0)))?;
+    let count = result::device::get_count().map_err(|e| refuse(format!("no CUDA device ({:?})", e.0)))?;
+    if count < 1 {
+        return Err(refuse("no CUDA device".into()));
+    }
+    Ok(())
 }
 
 /// dfdx's `Cuda` device holds a raw CUDA stream, so it is neither `Send` nor `Sync`, while
