@@ -42,10 +42,17 @@ fi
 [ -x gpu-bin/rlmpc ] || { echo "gpu-check: gpu-bin/ missing: run 'scripts/gpu-check.sh build' first" >&2; exit 2; }
 echo "== card"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-# The CUDA 13 libraries the binaries load (NVRTC, cuBLAS); libcuda.so.1 comes with the driver.
-for dir in /usr/local/cuda/lib64 /usr/local/cuda-13*/lib64 /usr/lib/x86_64-linux-gnu \
-  $(python3 -c 'import sys; print(" ".join(sys.path))' 2>/dev/null | tr ' ' '\n' | sed -n 's|$|/nvidia/cu13/lib|p'); do
-  [ -e "$dir/libnvrtc.so.13" ] && export LD_LIBRARY_PATH="$dir:${LD_LIBRARY_PATH:-}"
+# The CUDA 13 libraries the binaries load (NVRTC, cuBLAS, cuBLASLt); libcuda.so.1 comes with
+# the driver. Look where toolkits and NVIDIA's wheels put them, then anywhere under /usr, /opt.
+for lib in libnvrtc.so.13 libcublas.so.13 libcublasLt.so.13; do
+  found=""
+  for dir in /usr/local/cuda/lib64 /usr/local/cuda-13*/lib64 /usr/lib/x86_64-linux-gnu \
+    "$HOME/.cache/cuda-13.0-build/nvidia/cu13/lib" \
+    $(python3 -c 'import sys; print(" ".join(sys.path))' 2>/dev/null | tr ' ' '\n' | sed -n 's|$|/nvidia/cu13/lib|p'); do
+    [ -e "$dir/$lib" ] && { found="$dir"; break; }
+  done
+  [ -n "$found" ] || found=$(dirname "$(find /usr /opt "$HOME" -name "$lib" 2>/dev/null | head -1)" 2>/dev/null)
+  [ -n "$found" ] && [ "$found" != . ] && export LD_LIBRARY_PATH="$found:${LD_LIBRARY_PATH:-}"
 done
 echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
 ldd gpu-bin/rlmpc | grep -E "nvrtc|cublas|libcuda" || true
@@ -57,8 +64,10 @@ for backend in cuda cuda-fused; do
     backend_named_by_the_environment --nocapture --test-threads 1 || status=1
 done
 
-echo "== one MPPI call, Acrobot-DZ, H = 30"
-timeout 300 gpu-bin/rlmpc bench --backend cuda-fused,cuda --samples 4096,65536,262144,1048576 --horizon 30 \
-  --seconds 2 --json "${OUT:-.}/gpu-bench.json" || status=1
+echo "== one MPPI call, Acrobot-DZ, H = 30 (each backend on its own, so one failing hides no other)"
+for backend in cuda-fused cuda; do
+  timeout 240 gpu-bin/rlmpc bench --backend $backend --samples 4096,65536,262144,1048576 --horizon 30 \
+    --seconds 2 --json "${OUT:-.}/gpu-bench-$backend.json" || status=1
+done
 timeout 60 gpu-bin/rlmpc bench --backend lanes --samples 4096 --horizon 30 --seconds 2 || status=1
 exit $status
