@@ -14,7 +14,7 @@
 #     for K = 4096, 65536, 262144, 1048576 on both GPU backends, and the CPU lanes at 4096,
 #     to set beside the issue's anchors (pytorch-mppi 122/83/83/112 ms, op-per-kernel dfdx
 #     65/73/84/106 ms, fused 0.078/0.10/0.31/1.12 ms on an H200).
-# With the device tool: run(command="scripts/gpu-check.sh run", carry=["gpu-bin"], timeout_s=540).
+# gpu-bin/ (about 12 MB) must travel with the repository to the GPU machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
