@@ -84,6 +84,9 @@ impl MppiCase {
         let backend = match self.backend {
             Backend::Lanes => "f32 lanes",
             Backend::Scalar => "f64 scalar",
+            Backend::DfdxCpu => "dfdx graph, cpu",
+            Backend::Cuda => "dfdx graph, cuda",
+            Backend::CudaFused => "fused kernel, cuda",
         };
         format!("{backend} K={} H={}", self.num_samples, self.horizon)
     }
@@ -95,6 +98,15 @@ pub fn mppi_cases() -> Vec<MppiCase> {
     [Backend::Lanes, Backend::Scalar]
         .into_iter()
         .flat_map(|backend| shapes.map(|(num_samples, horizon)| MppiCase { num_samples, horizon, backend }))
+        .collect()
+}
+
+/// Every backend in `backends` at every K in `samples`, with horizon `horizon`: what
+/// `rlmpc bench --backend … --samples … --horizon …` times (issue 18's table).
+pub fn mppi_cases_for(backends: &[Backend], samples: &[usize], horizon: usize) -> Vec<MppiCase> {
+    backends
+        .iter()
+        .flat_map(|&backend| samples.iter().map(move |&num_samples| MppiCase { num_samples, horizon, backend }))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 
 use crate::geometry::DangerZone;
 use crate::model::StateLayout;
-use crate::numeric::{Lanes, Real};
+use crate::numeric::{Graph, Lanes, Real, Traced};
 
 /// Everything a running cost may read about one rollout step, for a batch of samples.
 ///
@@ -75,7 +75,7 @@ pub trait CostIn<R: Real> {
 }
 
 /// A cost on every backend, as the engine holds it (see [`crate::model::SurrogateModel`]).
-pub trait Cost: CostIn<f64> + CostIn<f32> + CostIn<Lanes> + Send + Sync {
+pub trait Cost: CostIn<f64> + CostIn<f32> + CostIn<Lanes> + CostIn<Graph> + CostIn<Traced> + Send + Sync {
     /// See [`CostCoupling::needs`].
     fn needs(&self) -> Needs;
     /// See [`CostCoupling::critic_weight`].

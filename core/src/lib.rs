@@ -41,6 +41,7 @@
 pub mod cost;
 pub mod env;
 mod error;
+pub mod fused;
 pub mod geometry;
 pub mod model;
 pub mod model_env;
@@ -58,7 +59,7 @@ pub use env::{BoxSpace, EnvSpec, Environment, StepInfo, Transition};
 pub use error::{Error, Result};
 pub use geometry::DangerZone;
 pub use model::{Dynamics, RewardModel, StateLayout, StateMap, SurrogateModel, TrackedCoordinate};
-pub use numeric::{Lanes, Mask, Real};
+pub use numeric::{Graph, Lanes, Mask, Packed, Real};
 pub use policy::{Batch, Critic, HighLevelPolicy, Mixing, MixingMode, PolicyLearner, UpdateReport};
 pub use weighted_sum::WeightedSum;
 

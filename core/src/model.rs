@@ -3,7 +3,7 @@
 //! written once against [`Real`] and erased into [`SurrogateModel`] for every backend.
 
 use crate::geometry::DangerZone;
-use crate::numeric::{Lanes, Real};
+use crate::numeric::{Graph, Lanes, Real, Traced};
 
 /// A coordinate of the model state that an RL action can target (Eq. 39's `x_sel`).
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +75,9 @@ pub trait SurrogateIn<R: Real> {
 /// A surrogate model M̂ = (P̂, r̂, ψ) on every backend. Implemented automatically for any type
 /// that is [`Dynamics`], [`RewardModel`] and [`StateMap`]; a new backend is one more
 /// supertrait here, with no change to any model.
-pub trait SurrogateModel: SurrogateIn<f64> + SurrogateIn<f32> + SurrogateIn<Lanes> + Send + Sync {
+pub trait SurrogateModel:
+    SurrogateIn<f64> + SurrogateIn<f32> + SurrogateIn<Lanes> + SurrogateIn<Graph> + SurrogateIn<Traced> + Send + Sync
+{
     /// See [`Dynamics::layout`].
     fn layout(&self) -> StateLayout;
     /// See [`StateMap::observe`].

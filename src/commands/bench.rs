@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rlmpc::bench::{env_steps_per_second, mppi_cases, time_calls, training_throughput, MppiBench, TRAINING_CASES};
+use rlmpc::bench::{
+    env_steps_per_second, mppi_cases, mppi_cases_for, time_calls, training_throughput, MppiBench, TRAINING_CASES,
+};
+use rlmpc_core::mppi::Backend;
 
 use super::table::table;
 
@@ -21,6 +24,22 @@ pub struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Time only these MPPI backends (`lanes`, `scalar`, `dfdx-cpu`, `cuda`, `cuda-fused`),
+    /// at the K of `--samples` and the H of `--horizon`, and skip the training and
+    /// environment cases.
+    #[arg(long, value_delimiter = ',', value_parser = parse_backend)]
+    backend: Vec<Backend>,
+    /// K values for `--backend`.
+    #[arg(long, value_delimiter = ',', default_value = "4096")]
+    samples: Vec<usize>,
+    /// H for `--backend`.
+    #[arg(long, default_value_t = 30)]
+    horizon: usize,
+}
+
+/// A backend name as `[mppi] backend` spells it.
+fn parse_backend(name: &str) -> Result<Backend, String> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|e| e.to_string())
 }
 
 /// Environments whose raw step rate is timed: (registry name, label).
@@ -36,7 +55,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut records = Vec::new();
     println!("one MPPI call on Acrobot-DZ (RK4, target tracking + danger cost), {} threads", rayon_threads());
-    let cases = mppi_cases();
+    let only_mppi = !args.backend.is_empty();
+    let cases = if only_mppi { mppi_cases_for(&args.backend, &args.samples, args.horizon) } else { mppi_cases() };
     let bar = ProgressBar::new((cases.len() + TRAINING_CASES.len() + ENV_CASES.len()) as u64)
         .with_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cases  {msg}").expect("valid template"));
     for case in cases {
@@ -58,6 +78,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bar.inc(1);
     }
     println!("{}", table(&["case", "median µs", "mean µs", "calls"], rows));
+    if only_mppi {
+        bar.finish_and_clear();
+        return write_json(args.json.as_ref(), &records);
+    }
 
     let mut rows = Vec::new();
     for (label, origin, text) in TRAINING_CASES {
@@ -80,8 +104,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("{}", table(&["env", "env steps/s"], env_rows));
     println!("\ntraining throughput ({} env steps, updates included)", args.training_steps);
     println!("{}", table(&["run", "env steps/s"], rows));
-    if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&records)?)
+    write_json(args.json.as_ref(), &records)
+}
+
+fn write_json(path: Option<&PathBuf>, records: &[serde_json::Value]) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, serde_json::to_string_pretty(records)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())

@@ -85,9 +85,10 @@ impl ChunkTask<'_, '_> {
                 *p = total;
             }
             // Steps 5–6: rollouts and their costs under each candidate.
+            // Device backends run their calls in `GraphPath` and never reach this CPU path.
             match s.backend {
-                Backend::Lanes => self.job.run::<Lanes>(controls, n, costs, finals),
                 Backend::Scalar => self.job.run::<f64>(controls, n, costs, finals),
+                _ => self.job.run::<Lanes>(controls, n, costs, finals),
             }
         });
     }

@@ -14,6 +14,13 @@ pub enum Backend {
     Lanes,
     /// f64 scalars, one sample at a time (reference).
     Scalar,
+    /// The whole call as a dfdx tensor graph on dfdx's CPU device (issue 18; conformance).
+    DfdxCpu,
+    /// The whole call as a dfdx tensor graph on dfdx's CUDA device (needs the `cuda` feature).
+    Cuda,
+    /// The rollouts and costs traced once into one CUDA kernel per call (needs the `cuda`
+    /// feature).
+    CudaFused,
 }
 
 /// The noise covariance Σ: a number `s` means `s·I`; otherwise a full `nu × nu` matrix.
@@ -76,7 +83,8 @@ pub struct MppiConfig {
     /// M: high-level candidates scored on one shared set of rollouts (decision record §1).
     #[serde(default = "default_candidates")]
     pub candidates: usize,
-    /// Number type of the rollouts: `"lanes"` (f32 SIMD, default) or `"scalar"` (f64).
+    /// Where and in which number type the rollouts run: `"lanes"` (f32 SIMD, default),
+    /// `"scalar"` (f64), `"dfdx-cpu"`, `"cuda"` or `"cuda-fused"` (issue 18).
     #[serde(default)]
     pub backend: Backend,
 }

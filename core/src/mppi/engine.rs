@@ -5,9 +5,12 @@ use rayon::prelude::*;
 
 use super::chunk::ChunkTask;
 use super::config::{MppiConfig, Settings};
+use super::device::device_path;
+use super::graph_path::{BoxedDevicePath, HostCopies, HostResults, HostView};
 use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
 use super::rollout::RolloutJob;
 use super::sampling::{transform, NoiseInput};
+use super::update::update_on_host;
 use crate::cost::Cost;
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
@@ -49,6 +52,8 @@ pub struct Mppi {
     weights: Vec<f64>,
     /// U^(m), the updated sequence of each candidate, `[M][H][nu]`.
     plans: Vec<f64>,
+    /// Where steps 2–10 run for a device backend (issue 18); `None` on the CPU backends.
+    device: Option<BoxedDevicePath>,
 }
 
 impl Mppi {
@@ -67,7 +72,9 @@ impl Mppi {
         let s = config.resolve(nu, bounds)?;
         let (k, h, m) = (s.k, s.h, s.candidates);
         let nominal = s.u_init.repeat(h);
+        let device = device_path(s.backend, seed)?;
         Ok(Self {
+            device,
             seed,
             calls: 0,
             shifted: nominal.clone(),
@@ -205,11 +212,22 @@ impl Mppi {
             candidates: m,
             zone,
         };
+        let nx = layout.state_dim;
+        self.final_states.resize(k * nx, 0.0);
+        if let Some(device) = &mut self.device {
+            let out = HostCopies {
+                noise: &mut self.noise,
+                perturbation: &mut self.perturbation,
+                rollout_costs: &mut self.rollout_costs,
+                final_states: &mut self.final_states,
+            };
+            device.roll_out(&self.s, &self.shifted, noise, &job, out)?;
+            self.calls += 1;
+            return Ok(());
+        }
         let chunk_task =
             ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
         let chunk_len = CHUNK * h * nu;
-        let nx = layout.state_dim;
-        self.final_states.resize(k * nx, 0.0);
         if k >= PARALLEL_MIN_SAMPLES {
             self.noise
                 .par_chunks_mut(chunk_len)
@@ -248,37 +266,20 @@ impl Mppi {
         for (row, c) in self.rollout_costs.chunks_exact_mut(m).zip(costs) {
             row.iter_mut().for_each(|s| *s += c);
         }
+        if let Some(device) = &mut self.device {
+            device.add_terminal_costs(costs);
+        }
     }
 
     /// Steps 8–10 for each candidate after [`Mppi::roll_out`]: totals, weights (Eq. 3) and
     /// the updated sequences.
     pub fn finish(&mut self) {
-        let (k, h, nu, m) = self.shape();
-        let inv_lambda = 1.0 / self.s.lambda;
-        for c in 0..m {
-            let totals = &mut self.totals[c * k..(c + 1) * k];
-            for (i, t) in totals.iter_mut().enumerate() {
-                *t = self.rollout_costs[i * m + c] + self.perturbation[i];
-            }
-            let beta = totals.iter().copied().fold(f64::INFINITY, f64::min);
-            let weights = &mut self.weights[c * k..(c + 1) * k];
-            for (w, t) in weights.iter_mut().zip(totals.iter()) {
-                *w = (-inv_lambda * (t - beta)).exp();
-            }
-            let eta: f64 = weights.iter().sum();
-            for w in weights.iter_mut() {
-                *w *= 1.0 / eta;
-            }
-            let plan = &mut self.plans[c * h * nu..(c + 1) * h * nu];
-            plan.fill(0.0);
-            for (w, eps) in weights.iter().zip(self.noise.chunks_exact(h * nu)) {
-                for (p, e) in plan.iter_mut().zip(eps) {
-                    *p += w * e;
-                }
-            }
-            for (p, u) in plan.iter_mut().zip(&self.shifted) {
-                *p += u;
-            }
+        let host =
+            HostView { noise: &self.noise, perturbation: &self.perturbation, rollout_costs: &self.rollout_costs };
+        let out = HostResults { totals: &mut self.totals, weights: &mut self.weights, plans: &mut self.plans };
+        match &mut self.device {
+            Some(device) => device.finish(&self.s, &self.shifted, host, out),
+            None => update_on_host(&self.s, &self.shifted, host, out),
         }
     }
 

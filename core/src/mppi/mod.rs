@@ -4,11 +4,16 @@
 mod chunk;
 mod config;
 mod config_checks;
+mod device;
 mod engine;
-mod limits;
+#[cfg(feature = "cuda")]
+mod fused_path;
+mod graph_path;
+pub(crate) mod limits;
 mod linalg;
-mod rollout;
+pub(crate) mod rollout;
 mod sampling;
+mod update;
 
 pub use config::{Backend, MppiConfig, NoiseSigma};
 pub use engine::{Mppi, WarmStart};

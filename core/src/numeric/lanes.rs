@@ -5,6 +5,7 @@ use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use wide::f32x16;
 
+use super::packed::Packed;
 use super::real::{Mask, Real};
 
 /// Sixteen `f32` samples processed together.
@@ -80,24 +81,40 @@ impl num_traits::One for Lanes {
     }
 }
 
+impl Lanes {
+    /// Loads 16 consecutive values (converted to f32).
+    #[inline]
+    pub fn load(values: &[f64]) -> Self {
+        let values = &values[..16];
+        Lanes(f32x16::new(std::array::from_fn(|i| values[i] as f32)))
+    }
+    /// Stores the 16 lanes into `out` as f64.
+    #[inline]
+    pub fn store(self, out: &mut [f64]) {
+        for (o, v) in out[..16].iter_mut().zip(self.0.to_array()) {
+            *o = v as f64;
+        }
+    }
+}
+
+impl Packed for Lanes {
+    const LANES: usize = 16;
+    #[inline]
+    fn load(values: &[f64]) -> Self {
+        Lanes::load(values)
+    }
+    #[inline]
+    fn store(self, out: &mut [f64]) {
+        Lanes::store(self, out)
+    }
+}
+
 impl Real for Lanes {
     type Mask = LaneMask;
-    const LANES: usize = 16;
 
     #[inline(always)]
     fn splat(value: f64) -> Self {
         Lanes(f32x16::splat(value as f32))
-    }
-    #[inline]
-    fn load(values: &[f64]) -> Self {
-        let values = &values[..16];
-        Lanes(f32x16::new(std::array::from_fn(|i| values[i] as f32)))
-    }
-    #[inline]
-    fn store(self, out: &mut [f64]) {
-        for (o, v) in out[..16].iter_mut().zip(self.0.to_array()) {
-            *o = v as f64;
-        }
     }
     #[inline(always)]
     fn sin(self) -> Self {

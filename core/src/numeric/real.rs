@@ -34,15 +34,9 @@ pub trait Real:
 {
     /// Comparison result type.
     type Mask: Mask;
-    /// How many samples one value carries (1 for scalars, 16 for [`super::Lanes`]).
-    const LANES: usize;
 
-    /// A constant broadcast to every lane.
+    /// A constant broadcast to every sample.
     fn splat(value: f64) -> Self;
-    /// Loads `Self::LANES` consecutive values (converted to this type's precision).
-    fn load(values: &[f64]) -> Self;
-    /// Stores `Self::LANES` values into `out` as f64.
-    fn store(self, out: &mut [f64]);
 
     /// Sine.
     fn sin(self) -> Self;

@@ -1,5 +1,6 @@
 //! [`Real`] for plain floats: one sample per value, exact Gymnasium / NumPy semantics.
 
+use super::packed::Packed;
 use super::real::{Mask, Real};
 
 /// Periods beyond which [`Real::wrap`] stops looping as Gymnasium does and takes the remainder.
@@ -21,16 +22,9 @@ macro_rules! impl_scalar_real {
     ($t:ty) => {
         impl Real for $t {
             type Mask = bool;
-            const LANES: usize = 1;
 
             fn splat(value: f64) -> Self {
                 value as $t
-            }
-            fn load(values: &[f64]) -> Self {
-                values[0] as $t
-            }
-            fn store(self, out: &mut [f64]) {
-                out[0] = self as f64;
             }
             fn sin(self) -> Self {
                 <$t>::sin(self)
@@ -111,6 +105,16 @@ macro_rules! impl_scalar_real {
                     x += diff;
                 }
                 x
+            }
+        }
+
+        impl Packed for $t {
+            const LANES: usize = 1;
+            fn load(values: &[f64]) -> Self {
+                values[0] as $t
+            }
+            fn store(self, out: &mut [f64]) {
+                out[0] = self as f64;
             }
         }
     };
