@@ -194,10 +194,11 @@ fn evaluation(groups: &[(String, Vec<Run>)], metric: &str) {
 /// (env steps, mean, std) points of one group's curve.
 type Series = Vec<(u64, f64, f64)>;
 
-/// Mean return against env steps, one line and ±std band per group, on 200 points.
-/// Pixels to the right of the plot that hold the legend.
+/// Pixels to the right of the plot that hold the legend: at least this many, more when a
+/// label is long (about 8 pixels per character of 14-pixel sans-serif, after the 48-pixel swatch).
 const LEGEND_WIDTH: u32 = 260;
 
+/// Mean return against env steps, one line and ±std band per group, on 200 points.
 fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
     let last = groups.iter().map(|(_, runs)| common_length(runs)).max().unwrap_or(1).max(1);
     let points: Vec<u64> = (1..=200).map(|i| last * i / 200).collect();
@@ -218,7 +219,9 @@ fn draw(path: &Path, groups: &[(String, Vec<Run>)]) -> anyhow::Result<()> {
     if !low.is_finite() {
         bail!("no curve has a point to draw");
     }
-    let root = SVGBackend::new(path, (900 + LEGEND_WIDTH, 600)).into_drawing_area();
+    let longest = groups.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
+    let legend_width = LEGEND_WIDTH.max(60 + 8 * u32::try_from(longest).unwrap_or(u32::MAX / 16));
+    let root = SVGBackend::new(path, (900 + legend_width, 600)).into_drawing_area();
     root.fill(&WHITE)?;
     // The legend gets a strip of its own to the right of the plot, so it hides no data.
     let (plot, legend) = root.split_horizontally(900);
