@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rlmpc_core::{Error, Result};
+use rlmpc_learner_kit::f32_bytes::{from_bytes, to_bytes};
+use rlmpc_learner_kit::rng_state;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use super::learner::Streams;
@@ -30,10 +30,6 @@ fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("PPO checkpoint {}: {message}", path.display()))
 }
 
-fn bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
 /// Floats as comma-separated shortest round-trip decimals (exact when parsed back).
 fn floats_text(values: &[f64]) -> String {
     values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(",")
@@ -41,28 +37,6 @@ fn floats_text(values: &[f64]) -> String {
 
 fn parse_floats(text: &str) -> Option<Vec<f64>> {
     text.split(',').map(|v| v.parse().ok()).collect()
-}
-
-/// `seed:stream:word` of a ChaCha stream, the seed in hex.
-fn rng_state(rng: &ChaCha8Rng) -> String {
-    let seed: String = rng.get_seed().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{seed}:{}:{}", rng.get_stream(), rng.get_word_pos())
-}
-
-fn parse_rng(text: &str) -> Option<ChaCha8Rng> {
-    let mut parts = text.split(':');
-    let hex = parts.next()?;
-    let mut seed = [0u8; 32];
-    if hex.len() != 64 {
-        return None;
-    }
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    let mut rng = ChaCha8Rng::from_seed(seed);
-    rng.set_stream(parts.next()?.parse().ok()?);
-    rng.set_word_pos(parts.next()?.parse().ok()?);
-    parts.next().is_none().then_some(rng)
 }
 
 impl Ppo {
@@ -82,9 +56,9 @@ impl Ppo {
                     });
                 }
             }
-            tensors.push((name.clone(), p.dims(), bytes(p.values())));
-            tensors.push((format!("adam.m.{name}"), p.dims(), bytes(m)));
-            tensors.push((format!("adam.v.{name}"), p.dims(), bytes(v)));
+            tensors.push((name.clone(), p.dims(), to_bytes(p.values())));
+            tensors.push((format!("adam.m.{name}"), p.dims(), to_bytes(m)));
+            tensors.push((format!("adam.v.{name}"), p.dims(), to_bytes(v)));
         }
         let views = tensors.iter().map(|(name, dims, data)| {
             let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
@@ -93,9 +67,9 @@ impl Ppo {
         let mut metadata = HashMap::from([
             ("format".to_string(), FORMAT.to_string()),
             ("adam_step".to_string(), self.adam.step.to_string()),
-            ("rng.actions".to_string(), rng_state(&self.streams.actions)),
-            ("rng.real".to_string(), rng_state(&self.streams.real)),
-            ("rng.virtual".to_string(), rng_state(&self.streams.virtual_)),
+            ("rng.actions".to_string(), rng_state::to_text(&self.streams.actions)),
+            ("rng.real".to_string(), rng_state::to_text(&self.streams.real)),
+            ("rng.virtual".to_string(), rng_state::to_text(&self.streams.virtual_)),
         ]);
         if let Some(normalizer) = &self.normalizer {
             metadata.insert("obs_norm.mean".into(), floats_text(&normalizer.mean));
@@ -143,8 +117,7 @@ impl Ppo {
                     ),
                 ));
             }
-            let values: Vec<f32> =
-                view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            let values: Vec<f32> = from_bytes(view.data());
             if values.iter().any(|x| !x.is_finite()) {
                 return Err(invalid(
                     path,
@@ -171,7 +144,8 @@ impl Ppo {
             return Err(invalid(path, format!("tensors this learner does not have: {extra:?}")));
         }
         let step = entry("adam_step")?.parse().map_err(|e| invalid(path, format!("`adam_step`: {e}")))?;
-        let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
+        let rng =
+            |key: &str| rng_state::from_text(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
         let streams = Streams { actions: rng("rng.actions")?, real: rng("rng.real")?, virtual_: rng("rng.virtual")? };
 
         let normalizer = match &self.normalizer {
