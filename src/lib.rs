@@ -11,7 +11,7 @@
 //! - [`envs`]: environments, each a real environment with its surrogate model and ψ;
 //! - [`costs`]: cost couplings, the terms of Eq. 38;
 //! - [`schedulers`]: influence schedulers that set ρ (Sec. 4.4);
-//! - [`learner_kit`]: what the dfdx learners share — parameters, Adam, checkpoint encodings;
+//! - [`learner_kit`]: what the dfdx learners share — parameters, Adam, checkpoint files;
 //! - [`ppo`]: the PPO policy learner;
 //! - [`sac`]: the SAC policy learner (the paper's second flat baseline);
 //! - [`runner`]: experiment files, the planner, the trainer (Alg. 1), evaluation, run directories;

@@ -5,7 +5,8 @@
 //!   values, and the flat view of it that the optimiser and checkpoints use;
 //! - [`Adam`]: `torch.optim.Adam` on flat f32 arrays, written out so that its moments can be
 //!   checkpointed, with the first-moment update of each learner's reference ([`FirstMoment`]);
-//! - [`f32_bytes`] and [`rng_state`]: how checkpoints encode f32 tensors and ChaCha streams.
+//! - [`checkpoint_file`], [`f32_bytes`] and [`rng_state`]: the safetensors container of a
+//!   checkpoint, and how it encodes f32 tensors and ChaCha streams.
 //!
 //! Nothing here knows a learner: file layouts and format tags stay with each learner.
 //!
@@ -13,6 +14,7 @@
 //! [`rlmpc-sac`]: ../rlmpc_sac/index.html
 
 mod adam;
+pub mod checkpoint_file;
 pub mod f32_bytes;
 mod parameter;
 pub mod rng_state;

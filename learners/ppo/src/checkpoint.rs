@@ -14,9 +14,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use rlmpc_core::{Error, Result};
-use rlmpc_learner_kit::f32_bytes::{from_bytes, to_bytes};
+use rlmpc_learner_kit::checkpoint_file::{self, Tensors};
+use rlmpc_learner_kit::f32_bytes::to_bytes;
 use rlmpc_learner_kit::rng_state;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
 use super::observation_normalizer::ObservationNormalizer;
@@ -26,8 +27,13 @@ use super::Ppo;
 /// value head as its own network (`critic.<d>.<layer>.…`).
 const FORMAT: &str = "rlmpc-ppo/2";
 
+/// How this learner names itself in checkpoint errors.
+const LEARNER: &str = "PPO";
+/// The settings that fix the shapes of its tensors.
+const SETTINGS: &str = "observation or action size, hidden sizes or `value_heads`";
+
 fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("PPO checkpoint {}: {message}", path.display()))
+    checkpoint_file::invalid(LEARNER, path, message)
 }
 
 /// Floats as comma-separated shortest round-trip decimals (exact when parsed back).
@@ -42,7 +48,7 @@ fn parse_floats(text: &str) -> Option<Vec<f64>> {
 impl Ppo {
     pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
         let params = self.net.params();
-        let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        let mut tensors: Tensors = Vec::new();
         for (((name, p), m), v) in params.iter().zip(&self.adam.m).zip(&self.adam.v) {
             for (tensor, values) in
                 [(name.clone(), p.values()), (format!("adam.m.{name}"), m), (format!("adam.v.{name}"), v)]
@@ -60,10 +66,6 @@ impl Ppo {
             tensors.push((format!("adam.m.{name}"), p.dims(), to_bytes(m)));
             tensors.push((format!("adam.v.{name}"), p.dims(), to_bytes(v)));
         }
-        let views = tensors.iter().map(|(name, dims, data)| {
-            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
-            (name.as_str(), view)
-        });
         let mut metadata = HashMap::from([
             ("format".to_string(), FORMAT.to_string()),
             ("adam_step".to_string(), self.adam.step.to_string()),
@@ -76,12 +78,11 @@ impl Ppo {
             metadata.insert("obs_norm.var".into(), floats_text(&normalizer.var));
             metadata.insert("obs_norm.count".into(), normalizer.count.to_string());
         }
-        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
-        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+        checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
 
     pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
-        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let buffer = checkpoint_file::read(path)?;
         let file = SafeTensors::deserialize(&buffer).map_err(|e| {
             invalid(
                 path,
@@ -91,8 +92,7 @@ impl Ppo {
                 ),
             )
         })?;
-        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
-        let metadata = header.metadata().clone().unwrap_or_default();
+        let metadata = checkpoint_file::metadata(LEARNER, path, &buffer)?;
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
         if entry("format")? != FORMAT {
             return Err(invalid(
@@ -105,19 +105,7 @@ impl Ppo {
             ));
         }
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
-            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
-            if view.dtype() != Dtype::F32 || view.shape() != dims {
-                return Err(invalid(
-                    path,
-                    format!(
-                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action \
-                         size, hidden sizes or `value_heads` differ from those of the run that wrote the file",
-                        view.dtype(),
-                        view.shape()
-                    ),
-                ));
-            }
-            let values: Vec<f32> = from_bytes(view.data());
+            let values = checkpoint_file::read_f32(LEARNER, path, &file, name, dims, SETTINGS)?;
             if values.iter().any(|x| !x.is_finite()) {
                 return Err(invalid(
                     path,

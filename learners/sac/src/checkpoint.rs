@@ -14,10 +14,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use rlmpc_core::{Error, Result};
-use rlmpc_learner_kit::f32_bytes::{from_bytes, to_bytes};
+use rlmpc_learner_kit::checkpoint_file::{self, Tensors};
+use rlmpc_learner_kit::f32_bytes::to_bytes;
 use rlmpc_learner_kit::rng_state;
 use rlmpc_learner_kit::Adam;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
 use super::replay_buffer::ReplayBuffer;
@@ -26,8 +27,13 @@ use super::Sac;
 /// The `format` metadata entry of a checkpoint written by this version.
 const FORMAT: &str = "rlmpc-sac/1";
 
+/// How this learner names itself in checkpoint errors.
+const LEARNER: &str = "SAC";
+/// The settings that fix the shapes of its tensors.
+const SETTINGS: &str = "observation or action size, `net_arch` or `ent_coef`";
+
 fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("SAC checkpoint {}: {message}", path.display()))
+    checkpoint_file::invalid(LEARNER, path, message)
 }
 
 /// A buffer's columns with their names and widths.
@@ -42,8 +48,6 @@ fn columns(buffer: &ReplayBuffer) -> [(&'static str, &Vec<f32>, usize); 6] {
         ("timeouts", &buffer.timeouts, 1),
     ]
 }
-
-type Tensors = Vec<(String, Vec<usize>, Vec<u8>)>;
 
 fn push_adam(tensors: &mut Tensors, metadata: &mut HashMap<String, String>, name: &str, adam: &Adam) {
     metadata.insert(format!("adam.{name}.step"), adam.step.to_string());
@@ -78,19 +82,13 @@ impl Sac {
                 tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], to_bytes(values)));
             }
         }
-        let views = tensors.iter().map(|(name, dims, data)| {
-            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
-            (name.as_str(), view)
-        });
-        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
-        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+        checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
 
     pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
-        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let buffer = checkpoint_file::read(path)?;
         let file = SafeTensors::deserialize(&buffer).map_err(|e| invalid(path, e))?;
-        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
-        let metadata = header.metadata().clone().unwrap_or_default();
+        let metadata = checkpoint_file::metadata(LEARNER, path, &buffer)?;
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
         if entry("format")? != FORMAT {
             return Err(invalid(
@@ -101,19 +99,7 @@ impl Sac {
         let number =
             |key: &str| -> Result<u64> { entry(key)?.parse().map_err(|e| invalid(path, format!("`{key}`: {e}"))) };
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
-            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
-            if view.dtype() != Dtype::F32 || view.shape() != dims {
-                return Err(invalid(
-                    path,
-                    format!(
-                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action size, \
-                         `net_arch` or `ent_coef` differ from those of the run that wrote the file",
-                        view.dtype(),
-                        view.shape()
-                    ),
-                ));
-            }
-            Ok(from_bytes(view.data()))
+            checkpoint_file::read_f32(LEARNER, path, &file, name, dims, SETTINGS)
         };
         // Read and check everything before changing anything.
         let params: Vec<Vec<f32>> =
