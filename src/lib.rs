@@ -11,6 +11,7 @@
 //! - [`envs`]: environments, each a real environment with its surrogate model and ψ;
 //! - [`costs`]: cost couplings, the terms of Eq. 38;
 //! - [`schedulers`]: influence schedulers that set ρ (Sec. 4.4);
+//! - [`learner_kit`]: what the dfdx learners share — parameters, Adam, checkpoint files;
 //! - [`ppo`]: the PPO policy learner;
 //! - [`sac`]: the SAC policy learner (the paper's second flat baseline);
 //! - [`runner`]: experiment files, the planner, the trainer (Alg. 1), evaluation, run directories;
@@ -23,6 +24,7 @@ pub use rlmpc_core as core;
 pub use rlmpc_costs as costs;
 pub use rlmpc_envs as envs;
 pub use rlmpc_lab as lab;
+pub use rlmpc_learner_kit as learner_kit;
 pub use rlmpc_loader as loader;
 pub use rlmpc_ppo as ppo;
 pub use rlmpc_runner as runner;

@@ -54,7 +54,8 @@ fn the_facade_re_exports_and_documents_every_crate() {
         if let Some(rest) = line.strip_prefix("pub use rlmpc_") {
             let (krate, alias) = rest.trim_end_matches(';').split_once(" as ").unwrap();
             assert!(lib.contains(&format!("//! - [`{alias}`]: ")), "src/lib.rs does not describe `{alias}`");
-            exported.insert(format!("rlmpc-{krate}"));
+            // A package's hyphens are underscores in its crate name (`rlmpc_learner_kit`).
+            exported.insert(format!("rlmpc-{}", krate.replace('_', "-")));
         }
     }
     let mut members: BTreeSet<String> = workspace_crates().into_keys().collect();

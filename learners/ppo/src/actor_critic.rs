@@ -4,9 +4,9 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::{Param, Parameter};
 
 use super::network::{Matrix, Mlp};
-use super::parameter::{Param, Parameter};
 use super::value_ensemble::ValueEnsemble;
 use super::{PpoConfig, Taped, Vector};
 

@@ -13,10 +13,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rlmpc_core::{Error, Result};
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use rlmpc_learner_kit::checkpoint_file::{self, Tensors};
+use rlmpc_learner_kit::f32_bytes::to_bytes;
+use rlmpc_learner_kit::rng_state;
+use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
 use super::observation_normalizer::ObservationNormalizer;
@@ -26,12 +27,13 @@ use super::Ppo;
 /// value head as its own network (`critic.<d>.<layer>.…`).
 const FORMAT: &str = "rlmpc-ppo/2";
 
-fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("PPO checkpoint {}: {message}", path.display()))
-}
+/// How this learner names itself in checkpoint errors.
+const LEARNER: &str = "PPO";
+/// The settings that fix the shapes of its tensors.
+const SETTINGS: &str = "observation or action size, hidden sizes or `value_heads`";
 
-fn bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|x| x.to_le_bytes()).collect()
+fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
+    checkpoint_file::invalid(LEARNER, path, message)
 }
 
 /// Floats as comma-separated shortest round-trip decimals (exact when parsed back).
@@ -43,32 +45,10 @@ fn parse_floats(text: &str) -> Option<Vec<f64>> {
     text.split(',').map(|v| v.parse().ok()).collect()
 }
 
-/// `seed:stream:word` of a ChaCha stream, the seed in hex.
-fn rng_state(rng: &ChaCha8Rng) -> String {
-    let seed: String = rng.get_seed().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{seed}:{}:{}", rng.get_stream(), rng.get_word_pos())
-}
-
-fn parse_rng(text: &str) -> Option<ChaCha8Rng> {
-    let mut parts = text.split(':');
-    let hex = parts.next()?;
-    let mut seed = [0u8; 32];
-    if hex.len() != 64 {
-        return None;
-    }
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    let mut rng = ChaCha8Rng::from_seed(seed);
-    rng.set_stream(parts.next()?.parse().ok()?);
-    rng.set_word_pos(parts.next()?.parse().ok()?);
-    parts.next().is_none().then_some(rng)
-}
-
 impl Ppo {
     pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
         let params = self.net.params();
-        let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        let mut tensors: Tensors = Vec::new();
         for (((name, p), m), v) in params.iter().zip(&self.adam.m).zip(&self.adam.v) {
             for (tensor, values) in
                 [(name.clone(), p.values()), (format!("adam.m.{name}"), m), (format!("adam.v.{name}"), v)]
@@ -82,32 +62,27 @@ impl Ppo {
                     });
                 }
             }
-            tensors.push((name.clone(), p.dims(), bytes(p.values())));
-            tensors.push((format!("adam.m.{name}"), p.dims(), bytes(m)));
-            tensors.push((format!("adam.v.{name}"), p.dims(), bytes(v)));
+            tensors.push((name.clone(), p.dims(), to_bytes(p.values())));
+            tensors.push((format!("adam.m.{name}"), p.dims(), to_bytes(m)));
+            tensors.push((format!("adam.v.{name}"), p.dims(), to_bytes(v)));
         }
-        let views = tensors.iter().map(|(name, dims, data)| {
-            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
-            (name.as_str(), view)
-        });
         let mut metadata = HashMap::from([
             ("format".to_string(), FORMAT.to_string()),
             ("adam_step".to_string(), self.adam.step.to_string()),
-            ("rng.actions".to_string(), rng_state(&self.streams.actions)),
-            ("rng.real".to_string(), rng_state(&self.streams.real)),
-            ("rng.virtual".to_string(), rng_state(&self.streams.virtual_)),
+            ("rng.actions".to_string(), rng_state::to_text(&self.streams.actions)),
+            ("rng.real".to_string(), rng_state::to_text(&self.streams.real)),
+            ("rng.virtual".to_string(), rng_state::to_text(&self.streams.virtual_)),
         ]);
         if let Some(normalizer) = &self.normalizer {
             metadata.insert("obs_norm.mean".into(), floats_text(&normalizer.mean));
             metadata.insert("obs_norm.var".into(), floats_text(&normalizer.var));
             metadata.insert("obs_norm.count".into(), normalizer.count.to_string());
         }
-        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
-        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+        checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
 
     pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
-        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let buffer = checkpoint_file::read(path)?;
         let file = SafeTensors::deserialize(&buffer).map_err(|e| {
             invalid(
                 path,
@@ -117,8 +92,7 @@ impl Ppo {
                 ),
             )
         })?;
-        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
-        let metadata = header.metadata().clone().unwrap_or_default();
+        let metadata = checkpoint_file::metadata(LEARNER, path, &buffer)?;
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
         if entry("format")? != FORMAT {
             return Err(invalid(
@@ -131,20 +105,7 @@ impl Ppo {
             ));
         }
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
-            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
-            if view.dtype() != Dtype::F32 || view.shape() != dims {
-                return Err(invalid(
-                    path,
-                    format!(
-                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action \
-                         size, hidden sizes or `value_heads` differ from those of the run that wrote the file",
-                        view.dtype(),
-                        view.shape()
-                    ),
-                ));
-            }
-            let values: Vec<f32> =
-                view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            let values = checkpoint_file::read_f32(LEARNER, path, &file, name, dims, SETTINGS)?;
             if values.iter().any(|x| !x.is_finite()) {
                 return Err(invalid(
                     path,
@@ -171,7 +132,8 @@ impl Ppo {
             return Err(invalid(path, format!("tensors this learner does not have: {extra:?}")));
         }
         let step = entry("adam_step")?.parse().map_err(|e| invalid(path, format!("`adam_step`: {e}")))?;
-        let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
+        let rng =
+            |key: &str| rng_state::from_text(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
         let streams = Streams { actions: rng("rng.actions")?, real: rng("rng.real")?, virtual_: rng("rng.virtual")? };
 
         let normalizer = match &self.normalizer {

@@ -8,12 +8,13 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, MixingMode, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
+use rlmpc_learner_kit::{Adam, FirstMoment};
 
 use super::actor_critic::{ActorCritic, HALF_LN_2PI};
+use super::clip_grad_norm::clip_grad_norm;
 use super::loss::{explained_variance, ppo_loss, LossStats, LossTargets};
 use super::minibatch::{permutation, Columns, VirtualRows};
 use super::observation_normalizer::ObservationNormalizer;
-use super::optim::{clip_grad_norm, Adam};
 use super::{PpoConfig, Scalar};
 
 /// The random streams of a learner, all from its seed (ChaCha8 streams 0–3), so that each use
@@ -60,7 +61,12 @@ impl Ppo {
         }
         config.check_size(observation_dim, action_dim).map_err(Error::Invalid)?;
         let net = ActorCritic::new(&config, observation_dim, action_dim, &mut stream(seed, 0));
-        let adam = Adam::new(config.learning_rate, config.adam_eps, net.params().iter().map(|(_, p)| p.values().len()));
+        let adam = Adam::new(
+            config.learning_rate,
+            config.adam_eps,
+            FirstMoment::Weighted,
+            net.params().iter().map(|(_, p)| p.values().len()),
+        );
         let streams = Streams { actions: stream(seed, 1), real: stream(seed, 2), virtual_: stream(seed, 3) };
         let normalizer = config.normalize_observations.then(|| ObservationNormalizer::new(observation_dim));
         Ok(Self { config, observation_dim, action_dim, net, adam, streams, normalizer })

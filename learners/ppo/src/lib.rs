@@ -31,6 +31,7 @@
 
 mod actor_critic;
 mod checkpoint;
+mod clip_grad_norm;
 mod config;
 mod inference;
 mod learner;
@@ -38,15 +39,13 @@ mod loss;
 mod minibatch;
 mod network;
 mod observation_normalizer;
-mod optim;
-mod parameter;
 mod registration;
 mod value_ensemble;
 
+pub use clip_grad_norm::clip_grad_norm;
 pub use config::PpoConfig;
 pub use learner::Ppo;
 pub use loss::{explained_variance, normalize_advantages, ppo_loss, LossStats, LossTargets};
-pub use optim::clip_grad_norm;
 
 use dfdx::prelude::{Cpu, NoneTape, OwnedTape, Tensor};
 

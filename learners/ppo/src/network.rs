@@ -5,9 +5,9 @@
 use dfdx::prelude::*;
 use rand::Rng;
 use rand_distr::StandardNormal;
+use rlmpc_learner_kit::{Param, Parameter};
 
 use super::inference;
-use super::parameter::{Param, Parameter};
 pub(crate) use super::Matrix;
 
 /// tanh on a tape, as 2σ(2y) − 1: the same function and gradient, but through expf, several

@@ -6,10 +6,10 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::{Param, Parameter};
 
 use super::inference;
 use super::network::{layer_gain, orthogonal_weight, taped_tanh, Dense, Matrix};
-use super::parameter::{Param, Parameter};
 
 /// The layers after the first: one weight and bias per head, stacked.
 struct StackedDense {

@@ -4,9 +4,9 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::Param;
 
 use super::network::{Linear, Mlp};
-use super::parameter::Param;
 use super::{Matrix, Vector};
 
 /// SB3's `LOG_STD_MIN` and `LOG_STD_MAX`: log σ is clamped to this range.

@@ -13,47 +13,27 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rlmpc_core::{Error, Result};
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use rlmpc_learner_kit::checkpoint_file::{self, Tensors};
+use rlmpc_learner_kit::f32_bytes::to_bytes;
+use rlmpc_learner_kit::rng_state;
+use rlmpc_learner_kit::Adam;
+use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
-use super::optim::Adam;
 use super::replay_buffer::ReplayBuffer;
 use super::Sac;
 
 /// The `format` metadata entry of a checkpoint written by this version.
 const FORMAT: &str = "rlmpc-sac/1";
 
+/// How this learner names itself in checkpoint errors.
+const LEARNER: &str = "SAC";
+/// The settings that fix the shapes of its tensors.
+const SETTINGS: &str = "observation or action size, `net_arch` or `ent_coef`";
+
 fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("SAC checkpoint {}: {message}", path.display()))
-}
-
-fn bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-/// `seed:stream:word` of a ChaCha stream, the seed in hex.
-fn rng_state(rng: &ChaCha8Rng) -> String {
-    let seed: String = rng.get_seed().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{seed}:{}:{}", rng.get_stream(), rng.get_word_pos())
-}
-
-fn parse_rng(text: &str) -> Option<ChaCha8Rng> {
-    let mut parts = text.split(':');
-    let hex = parts.next()?;
-    let mut seed = [0u8; 32];
-    if hex.len() != 64 {
-        return None;
-    }
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    let mut rng = ChaCha8Rng::from_seed(seed);
-    rng.set_stream(parts.next()?.parse().ok()?);
-    rng.set_word_pos(parts.next()?.parse().ok()?);
-    parts.next().is_none().then_some(rng)
+    checkpoint_file::invalid(LEARNER, path, message)
 }
 
 /// A buffer's columns with their names and widths.
@@ -69,13 +49,11 @@ fn columns(buffer: &ReplayBuffer) -> [(&'static str, &Vec<f32>, usize); 6] {
     ]
 }
 
-type Tensors = Vec<(String, Vec<usize>, Vec<u8>)>;
-
 fn push_adam(tensors: &mut Tensors, metadata: &mut HashMap<String, String>, name: &str, adam: &Adam) {
     metadata.insert(format!("adam.{name}.step"), adam.step.to_string());
     for (i, (m, v)) in adam.m.iter().zip(&adam.v).enumerate() {
-        tensors.push((format!("adam.{name}.m.{i}"), vec![m.len()], bytes(m)));
-        tensors.push((format!("adam.{name}.v.{i}"), vec![v.len()], bytes(v)));
+        tensors.push((format!("adam.{name}.m.{i}"), vec![m.len()], to_bytes(m)));
+        tensors.push((format!("adam.{name}.v.{i}"), vec![v.len()], to_bytes(v)));
     }
 }
 
@@ -83,15 +61,15 @@ impl Sac {
     pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
         let mut tensors: Tensors = Vec::new();
         for (name, p) in self.named_params() {
-            tensors.push((name, p.dims(), bytes(p.values())));
+            tensors.push((name, p.dims(), to_bytes(p.values())));
         }
         let mut metadata = HashMap::from([
             ("format".to_string(), FORMAT.to_string()),
             ("steps".to_string(), self.steps.to_string()),
             ("gradient_steps".to_string(), self.gradient_steps.to_string()),
-            ("rng.actions".to_string(), rng_state(&self.streams.actions)),
-            ("rng.replay".to_string(), rng_state(&self.streams.replay)),
-            ("rng.noise".to_string(), rng_state(&self.streams.noise)),
+            ("rng.actions".to_string(), rng_state::to_text(&self.streams.actions)),
+            ("rng.replay".to_string(), rng_state::to_text(&self.streams.replay)),
+            ("rng.noise".to_string(), rng_state::to_text(&self.streams.noise)),
         ]);
         push_adam(&mut tensors, &mut metadata, "actor", &self.optimizers.actor);
         push_adam(&mut tensors, &mut metadata, "critic", &self.optimizers.critic);
@@ -101,22 +79,16 @@ impl Sac {
         for (prefix, buffer) in [("replay", &self.replay), ("virtual_replay", &self.virtual_replay)] {
             metadata.insert(format!("{prefix}.position"), buffer.position.to_string());
             for (field, values, width) in columns(buffer) {
-                tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], bytes(values)));
+                tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], to_bytes(values)));
             }
         }
-        let views = tensors.iter().map(|(name, dims, data)| {
-            let view = TensorView::new(Dtype::F32, dims.clone(), data).expect("sizes agree by construction");
-            (name.as_str(), view)
-        });
-        let buffer = safetensors::serialize(views, &Some(metadata)).map_err(|e| invalid(path, e))?;
-        std::fs::write(path, buffer).map_err(|source| Error::Io { path: path.display().to_string(), source })
+        checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
 
     pub(super) fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
-        let buffer = std::fs::read(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        let buffer = checkpoint_file::read(path)?;
         let file = SafeTensors::deserialize(&buffer).map_err(|e| invalid(path, e))?;
-        let (_, header) = SafeTensors::read_metadata(&buffer).map_err(|e| invalid(path, e))?;
-        let metadata = header.metadata().clone().unwrap_or_default();
+        let metadata = checkpoint_file::metadata(LEARNER, path, &buffer)?;
         let entry = |key: &str| metadata.get(key).ok_or_else(|| invalid(path, format!("no `{key}` metadata")));
         if entry("format")? != FORMAT {
             return Err(invalid(
@@ -127,19 +99,7 @@ impl Sac {
         let number =
             |key: &str| -> Result<u64> { entry(key)?.parse().map_err(|e| invalid(path, format!("`{key}`: {e}"))) };
         let read = |name: &str, dims: &[usize]| -> Result<Vec<f32>> {
-            let view = file.tensor(name).map_err(|e| invalid(path, e))?;
-            if view.dtype() != Dtype::F32 || view.shape() != dims {
-                return Err(invalid(
-                    path,
-                    format!(
-                        "`{name}` is {:?} {:?}, this learner has F32 {dims:?}: its observation or action size, \
-                         `net_arch` or `ent_coef` differ from those of the run that wrote the file",
-                        view.dtype(),
-                        view.shape()
-                    ),
-                ));
-            }
-            Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+            checkpoint_file::read_f32(LEARNER, path, &file, name, dims, SETTINGS)
         };
         // Read and check everything before changing anything.
         let params: Vec<Vec<f32>> =
@@ -177,7 +137,8 @@ impl Sac {
         };
         let replay = read_buffer("replay", &self.replay)?;
         let virtual_replay = read_buffer("virtual_replay", &self.virtual_replay)?;
-        let rng = |key: &str| parse_rng(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
+        let rng =
+            |key: &str| rng_state::from_text(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
         let streams = Streams { actions: rng("rng.actions")?, replay: rng("rng.replay")?, noise: rng("rng.noise")? };
         let (steps, gradient_steps) = (number("steps")?, number("gradient_steps")?);
 

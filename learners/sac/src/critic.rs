@@ -3,9 +3,9 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::Param;
 
 use super::network::Mlp;
-use super::parameter::Param;
 use super::{Matrix, Vector};
 
 /// The twin Q networks (the critic, or its Polyak-averaged target).

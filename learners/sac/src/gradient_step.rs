@@ -13,9 +13,9 @@
 //!    Polyak averaging of the target critics towards the critics.
 
 use dfdx::prelude::*;
+use rlmpc_learner_kit::Param;
 
 use super::actor::SampleValues;
-use super::parameter::Param;
 use super::replay_buffer::Transitions;
 use super::{Sac, Taped};
 

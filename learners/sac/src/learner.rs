@@ -10,15 +10,18 @@ use rand_distr::StandardNormal;
 use rlmpc_core::env::BoxSpace;
 use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
+use rlmpc_learner_kit::{Adam, FirstMoment, Param, Parameter};
 
 use super::action_scale::ActionScale;
 use super::actor::Actor;
 use super::critic::TwinCritic;
 use super::gradient_step::{StepNoise, StepRecord};
-use super::optim::Adam;
-use super::parameter::{Param, Parameter};
 use super::replay_buffer::ReplayBuffer;
 use super::SacConfig;
+
+/// Adam's ε: torch's default, since SB3's `SACPolicy` passes no optimiser arguments (its PPO
+/// uses 1e-5).
+const ADAM_EPS: f64 = 1e-8;
 
 /// The random streams of a learner, all from its seed (ChaCha8 streams 0–3), so that each use
 /// is reproducible on its own.
@@ -104,9 +107,9 @@ impl Sac {
             |params: Vec<(String, &dyn Param)>| params.iter().map(|(_, p)| p.values().len()).collect::<Vec<_>>();
         let log_ent_coef = config.ent_coef.initial_log().map_err(Error::Invalid)?;
         let optimizers = Optimizers {
-            actor: Adam::new(config.learning_rate, sizes(actor.params())),
-            critic: Adam::new(config.learning_rate, sizes(critic.params())),
-            ent_coef: log_ent_coef.map(|_| Adam::new(config.learning_rate, [1])),
+            actor: Adam::new(config.learning_rate, ADAM_EPS, FirstMoment::Interpolated, sizes(actor.params())),
+            critic: Adam::new(config.learning_rate, ADAM_EPS, FirstMoment::Interpolated, sizes(critic.params())),
+            ent_coef: log_ent_coef.map(|_| Adam::new(config.learning_rate, ADAM_EPS, FirstMoment::Interpolated, [1])),
         };
         let fixed_ent_coef = match config.ent_coef {
             crate::EntCoef::Fixed(alpha) => alpha as f32,

@@ -45,8 +45,6 @@ mod critic;
 mod gradient_step;
 mod learner;
 mod network;
-mod optim;
-mod parameter;
 mod registration;
 mod replay_buffer;
 mod replay_mixing;

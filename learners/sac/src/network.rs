@@ -4,8 +4,8 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::{Param, Parameter};
 
-use super::parameter::{Param, Parameter};
 use super::Matrix;
 
 /// One `nn.Linear`.

@@ -1,0 +1,92 @@
+//! `torch.optim.Adam` (no weight decay, no AMSGrad) on flat f32 arrays, one per parameter
+//! tensor. Written out rather than taken from dfdx so that the moments can be checkpointed
+//! (dfdx's `Adam` keeps them private).
+
+use super::parameter::Param;
+
+/// PyTorch's default β₁, β₂ (SB3 keeps them for PPO and SAC).
+const BETAS: (f64, f64) = (0.9, 0.999);
+
+/// How the first moment m takes in a gradient g. The two are equal in exact arithmetic but
+/// round differently in f32; each learner keeps the one its SB3 conformance tests were matched
+/// against, so that its updates stay bit for bit what they were.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstMoment {
+    /// m ← β₁m + (1 − β₁)g (the PPO learner's).
+    Weighted,
+    /// m ← m + (1 − β₁)(g − m), torch's single-tensor `lerp_` (the SAC learner's).
+    Interpolated,
+}
+
+/// Adam's state for one group of parameters:
+/// m ← [`FirstMoment`], v ← β₂v + (1 − β₂)g²,
+/// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adam {
+    lr: f64,
+    eps: f64,
+    first_moment: FirstMoment,
+    /// Steps taken, t.
+    pub step: u64,
+    /// First moments, one array per parameter.
+    pub m: Vec<Vec<f32>>,
+    /// Second moments, one array per parameter.
+    pub v: Vec<Vec<f32>>,
+}
+
+impl Adam {
+    /// Zero moments for parameters of the given sizes, learning rate `lr` and ε = `eps`.
+    pub fn new(lr: f64, eps: f64, first_moment: FirstMoment, sizes: impl IntoIterator<Item = usize>) -> Self {
+        let m: Vec<Vec<f32>> = sizes.into_iter().map(|n| vec![0.0; n]).collect();
+        Self { lr, eps, first_moment, step: 0, v: m.clone(), m }
+    }
+
+    /// One step on `params` with their gradients `grads` (same order).
+    pub fn step(&mut self, params: &mut [&mut dyn Param], grads: &[Vec<f32>]) {
+        let b1 = BETAS.0 as f32;
+        match self.first_moment {
+            FirstMoment::Weighted => self.step_with(params, grads, |m, g| b1 * m + (1.0 - b1) * g),
+            FirstMoment::Interpolated => self.step_with(params, grads, |m, g| m + (1.0 - b1) * (g - m)),
+        }
+    }
+
+    /// The step with the first-moment update `first` (m, g) ↦ m', monomorphised so that the
+    /// inner loop stays free of branches.
+    fn step_with(&mut self, params: &mut [&mut dyn Param], grads: &[Vec<f32>], first: impl Fn(f32, f32) -> f32) {
+        self.step += 1;
+        let t = self.step as i32;
+        let (b1, b2) = BETAS;
+        let step_size = (self.lr / (1.0 - b1.powi(t))) as f32;
+        let bias_correction2_sqrt = (1.0 - b2.powi(t)).sqrt() as f32;
+        let (b2, eps) = (b2 as f32, self.eps as f32);
+        for (((param, g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
+            // Zipped slices, no indices: the loop compiles to vector instructions.
+            param.update(&mut |theta| {
+                for (((theta, g), m), v) in theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                    *m = first(*m, *g);
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    *theta -= step_size * *m / (v.sqrt() / bias_correction2_sqrt + eps);
+                }
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parameter::Parameter;
+    use dfdx::prelude::Cpu;
+
+    #[test]
+    fn the_first_step_moves_each_parameter_by_about_lr_against_its_gradient() {
+        for first_moment in [FirstMoment::Weighted, FirstMoment::Interpolated] {
+            let mut p = Parameter::new(&Cpu::default(), vec![1.0, 1.0, 1.0], (3usize,));
+            let mut adam = Adam::new(0.01, 1e-8, first_moment, [3]);
+            adam.step(&mut [&mut p], &[vec![2.0, -0.5, 0.0]]);
+            let moved: Vec<f32> = p.values().iter().map(|x| x - 1.0).collect();
+            assert!((moved[0] + 0.01).abs() < 1e-6 && (moved[1] - 0.01).abs() < 1e-6 && moved[2] == 0.0, "{moved:?}");
+            assert_eq!(adam.step, 1);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! What rlmpc's dfdx learners ([`rlmpc-ppo`], [`rlmpc-sac`]) share, kept in one place so that
+//! the two cannot drift apart:
+//!
+//! - [`Parameter`] and [`Param`]: a trainable dfdx tensor paired with a plain copy of its
+//!   values, and the flat view of it that the optimiser and checkpoints use;
+//! - [`Adam`]: `torch.optim.Adam` on flat f32 arrays, written out so that its moments can be
+//!   checkpointed, with the first-moment update of each learner's reference ([`FirstMoment`]);
+//! - [`checkpoint_file`], [`f32_bytes`] and [`rng_state`]: the safetensors container of a
+//!   checkpoint, and how it encodes f32 tensors and ChaCha streams.
+//!
+//! Nothing here knows a learner: file layouts and format tags stay with each learner.
+//!
+//! [`rlmpc-ppo`]: ../rlmpc_ppo/index.html
+//! [`rlmpc-sac`]: ../rlmpc_sac/index.html
+
+mod adam;
+pub mod checkpoint_file;
+pub mod f32_bytes;
+mod parameter;
+pub mod rng_state;
+
+pub use adam::{Adam, FirstMoment};
+pub use parameter::{Param, Parameter};
