@@ -8,7 +8,10 @@
 
 use rlmpc_core::Environment;
 use rlmpc_envs::racing::model::index;
-use rlmpc_envs::racing::{Racing, RacingParams, ZoneParams};
+use rlmpc_envs::racing::{CarParams, Racing, RacingParams, ZoneParams};
+
+/// Gravitational acceleration (m/s²), as the car model uses it.
+const GRAVITY: f64 = 9.81;
 
 /// The configs' Racing-DZ: the zone 2 m left of the centreline at s = 300 m, 6 m square.
 fn racing_dz() -> RacingParams {
@@ -20,8 +23,8 @@ fn racing_dz() -> RacingParams {
 
 /// Lateral offset the driver aims for at progress `s`: the right-hand side of the track near
 /// the zone and while passing the opponent, the centreline otherwise.
-fn planned_offset(s: f64, passing: bool, zone: &ZoneParams) -> f64 {
-    let lap_s = s.rem_euclid(1243.0);
+fn planned_offset(s: f64, lap: f64, passing: bool, zone: &ZoneParams) -> f64 {
+    let lap_s = s.rem_euclid(lap);
     let near_zone = (zone.progress - 60.0..zone.progress + 15.0).contains(&lap_s);
     if near_zone || passing {
         -4.0
@@ -34,7 +37,8 @@ fn planned_offset(s: f64, passing: bool, zone: &ZoneParams) -> f64 {
 /// braking at half of μg, at 60 % of its cornering limit √(μ g / κ).
 fn allowed_speed(env: &Racing, s: f64) -> f64 {
     let track = &env.model().track;
-    let (mu_g, brake) = (1.3 * 9.81, 0.3 * 1.3 * 9.81);
+    let mu_g = CarParams::default().friction * GRAVITY;
+    let brake = 0.3 * mu_g;
     (0..=60)
         .map(|i| {
             let d = 2.0 * f64::from(i);
@@ -61,13 +65,15 @@ fn reference_control(env: &Racing, zone: &ZoneParams) -> [f64; 2] {
     let passing = (-12.0..60.0).contains(&opponent_ahead);
     let following = allowed_speed(env, s) < 25.0 && (3.0..30.0).contains(&opponent_ahead);
     let lookahead = 6.0 + 0.5 * v;
-    let aim = track.point_at(s + lookahead, planned_offset(s + lookahead, passing, zone));
+    let aim = track.point_at(s + lookahead, planned_offset(s + lookahead, track.length(), passing, zone));
     let (sin, cos) = x[index::YAW].sin_cos();
     let (dx, dy) = (aim[0] - x[index::X], aim[1] - x[index::Y]);
     let left = -sin * dx + cos * dy;
     let distance2 = dx * dx + dy * dy;
-    let grip_limit = (2.6 * 1.3 * 9.81 / (v * v).max(1.0)).atan();
-    let steer = (2.0 * left / distance2 * 2.6).atan().clamp(-grip_limit, grip_limit) / 0.4;
+    let car = CarParams::default();
+    let wheelbase = car.wheelbase();
+    let grip_limit = (wheelbase * car.friction * GRAVITY / (v * v).max(1.0)).atan();
+    let steer = (2.0 * left / distance2 * wheelbase).atan().clamp(-grip_limit, grip_limit) / car.max_steer;
     let cap = if v < 23.0 { 0.35 } else { 1.0 };
     let brake_cap = if steer.abs() > 0.1 { -0.3 } else { -0.6 };
     let target_speed = if following {
