@@ -59,6 +59,24 @@ fn the_same_seed_and_config_give_the_same_training_log() {
     assert_ne!(first, records(&small(0.3, "hierarchical").replace("seed = 5", "seed = 6")));
 }
 
+/// `records` on a rayon pool of `threads` threads.
+fn records_on(threads: usize, text: &str) -> Vec<String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| records(text))
+}
+
+#[test]
+fn one_thread_or_two_give_the_same_training_log() {
+    // Loss-weighted mixing (two parts per minibatch), per-sample mixing and the flat baseline
+    // (one part, cut in halves), and K = 512 (MPPI's chunks in parallel).
+    let hierarchical = small(0.3, "hierarchical");
+    let per_sample = hierarchical.replace("n_steps = 128", "n_steps = 128\nmixing = \"per-sample\"");
+    let wide = hierarchical.replace("num_samples = 32", "num_samples = 512");
+    for text in [hierarchical, per_sample, small(0.0, "flat"), wide] {
+        assert_eq!(records_on(1, &text), records_on(2, &text), "{text}");
+    }
+}
+
 #[test]
 fn hierarchical_training_stores_m_minus_one_virtual_tuples_per_step_and_uses_rho() {
     let experiment = Experiment::parse("small.toml", &small(0.3, "hierarchical")).unwrap();

@@ -2,20 +2,19 @@
 
 use std::path::Path;
 
-use dfdx::prelude::{AsArray, Backward};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
-use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, MixingMode, PolicyLearner, UpdateReport};
+use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
 use rlmpc_learner_kit::{Adam, FirstMoment};
 
 use super::actor_critic::{ActorCritic, HALF_LN_2PI};
 use super::clip_grad_norm::clip_grad_norm;
-use super::loss::{explained_variance, ppo_loss, LossStats, LossTargets};
-use super::minibatch::{permutation, Columns, VirtualRows};
+use super::epochs::Epochs;
+use super::loss::{explained_variance, LossStats};
 use super::observation_normalizer::ObservationNormalizer;
-use super::{PpoConfig, Scalar};
+use super::PpoConfig;
 
 /// The random streams of a learner, all from its seed (ChaCha8 streams 0–3), so that each use
 /// is reproducible on its own: the real minibatch order does not depend on ρ or on how many
@@ -83,7 +82,7 @@ impl Ppo {
     }
 
     /// Observations as the networks see them: normalised when configured, as f32.
-    fn features(&self, observations: &[f64]) -> Vec<f32> {
+    pub(crate) fn features(&self, observations: &[f64]) -> Vec<f32> {
         match &self.normalizer {
             Some(normalizer) => normalizer.normalize(observations),
             None => observations.iter().map(|&x| x as f32).collect(),
@@ -103,26 +102,10 @@ impl Ppo {
         self.net.heads(&self.features(observations), observations.len() / self.observation_dim)
     }
 
-    /// The loss of one minibatch (SB3's `evaluate_actions`, then [`ppo_loss`]).
-    fn minibatch_loss(&self, rows: &Columns) -> (Scalar, LossStats) {
-        let observations = self.net.matrix(rows.observations.clone(), self.observation_dim);
-        let actions = self.net.matrix(rows.actions.clone(), self.action_dim);
-        let eval = self.net.evaluate(&observations, &actions);
-        let targets = LossTargets {
-            old_log_prob: &rows.log_probs,
-            advantages: &rows.advantages,
-            old_values: &rows.values,
-            returns: &rows.returns,
-        };
-        ppo_loss(eval.log_prob, eval.entropy, eval.values, &targets, &self.config)
-    }
-
-    /// Backpropagation, the global gradient clip and one Adam step.
-    fn step(&mut self, loss: Scalar) {
-        let grads = loss.backward();
-        let mut g: Vec<Vec<f32>> = self.net.params().iter().map(|(_, p)| p.gradient(&grads)).collect();
-        clip_grad_norm(&mut g, self.config.max_grad_norm);
-        self.adam.step(&mut self.net.params_mut(), &g);
+    /// The global gradient clip and one Adam step along a minibatch's gradient.
+    pub(crate) fn step(&mut self, mut gradient: Vec<Vec<f32>>) {
+        clip_grad_norm(&mut gradient, self.config.max_grad_norm);
+        self.adam.step(&mut self.net.params_mut(), &gradient);
     }
 }
 
@@ -231,58 +214,7 @@ impl PolicyLearner for Ppo {
                 panic!("ppo: {name} batch: {e}");
             }
         }
-        let (o, a) = (self.observation_dim, self.action_dim);
-        let real_columns = Columns::new(real, self.features(&real.observations), o, a);
-        let virtual_columns = (rho > 0.0 && !virtual_.is_empty()).then(|| {
-            let columns = Columns::new(virtual_, self.features(&virtual_.observations), o, a);
-            match mixing.mode {
-                MixingMode::LossWeighted => columns,
-                MixingMode::PerSample => real_columns.clone().concat(&columns),
-            }
-        });
-        let mut virtual_rows = VirtualRows::default();
-
-        let mut logged: Vec<LossStats> = Vec::new();
-        let mut last_epoch_kl: Vec<f32> = Vec::new();
-        let mut loss = f32::NAN;
-        let mut n_epochs = 0;
-        'epochs: for _ in 0..self.config.n_epochs {
-            n_epochs += 1;
-            last_epoch_kl.clear();
-            for rows in permutation(real.len(), &mut self.streams.real).chunks(self.config.batch_size) {
-                let (total, stats) = match (&virtual_columns, mixing.mode) {
-                    (None, _) => self.minibatch_loss(&real_columns.gather(rows)),
-                    (Some(virtual_columns), MixingMode::LossWeighted) => {
-                        let (real_loss, stats) = self.minibatch_loss(&real_columns.gather(rows));
-                        let drawn = virtual_rows.take(rows.len(), virtual_.len(), &mut self.streams.virtual_);
-                        let (virtual_loss, _) = self.minibatch_loss(&virtual_columns.gather(&drawn));
-                        (real_loss * (1.0 - rho) as f32 + virtual_loss * rho as f32, stats)
-                    }
-                    (Some(all), MixingMode::PerSample) => {
-                        // `all` holds the real rows, then the virtual ones (Eq. 8's z_t = 1).
-                        let slots: Vec<usize> = rows
-                            .iter()
-                            .map(|&row| {
-                                let rng = &mut self.streams.virtual_;
-                                if rng.gen_bool(rho) {
-                                    real.len() + virtual_rows.next_row(virtual_.len(), rng)
-                                } else {
-                                    row
-                                }
-                            })
-                            .collect();
-                        self.minibatch_loss(&all.gather(&slots))
-                    }
-                };
-                loss = total.array();
-                logged.push(stats);
-                last_epoch_kl.push(stats.approx_kl);
-                if self.config.target_kl.is_some_and(|kl| f64::from(stats.approx_kl) > 1.5 * kl) {
-                    break 'epochs;
-                }
-                self.step(total);
-            }
-        }
+        let Epochs { logged, last_epoch_kl, loss, n_epochs } = self.epochs(real, virtual_, mixing);
         let mean = |f: fn(&LossStats) -> f32| logged.iter().map(|s| f64::from(f(s))).sum::<f64>() / logged.len() as f64;
         UpdateReport {
             policy_gradient_loss: mean(|s| s.policy_loss),

@@ -76,6 +76,23 @@ pub fn ppo_loss(
     targets: &LossTargets<'_>,
     config: &PpoConfig,
 ) -> (Scalar, LossStats) {
+    let advantages = normalize_advantages(targets.advantages, config.normalize_advantage);
+    let targets = LossTargets { advantages: &advantages, ..*targets };
+    ppo_loss_part(log_prob, entropy, values, &targets, targets.returns.len(), config)
+}
+
+/// What `targets.returns.len()` rows of a minibatch of `total` rows add to its [`ppo_loss`]:
+/// every mean over the minibatch becomes this part's sum divided by `total`, so that the losses,
+/// the logged terms and the gradients of a minibatch's parts add up to the whole minibatch's.
+/// `targets.advantages` are already normalised over the whole minibatch.
+pub(crate) fn ppo_loss_part(
+    log_prob: Vector<Taped>,
+    entropy: Vector<Taped>,
+    values: Matrix<Taped>,
+    targets: &LossTargets<'_>,
+    total: usize,
+    config: &PpoConfig,
+) -> (Scalar, LossStats) {
     let n = targets.returns.len();
     let heads = values.shape().0;
     assert!(heads > 0, "ppo_loss: no value heads");
@@ -86,15 +103,16 @@ pub fn ppo_loss(
     let dev = log_prob.device().clone();
     let column = |v: &[f32]| -> Vector { dev.tensor_from_vec(v.to_vec(), (n,)) };
     let clip = config.clip_range;
+    let per_row = 1.0 / total as f32;
 
-    let advantages = column(&normalize_advantages(targets.advantages, config.normalize_advantage));
+    let advantages = column(targets.advantages);
     let log_ratio = log_prob - column(targets.old_log_prob);
     let (log_ratio, tape) = log_ratio.split_tape();
     let ratio = log_ratio.clone().put_tape(tape).exp();
     let (ratio, tape) = ratio.split_tape();
     let surrogate = ratio.clone().put_tape(tape) * advantages.clone();
     let clipped = ratio.retaped::<Taped>().clamp((1.0 - clip) as f32, (1.0 + clip) as f32) * advantages;
-    let policy_loss = -surrogate.minimum(clipped).mean::<Rank0, _>();
+    let policy_loss = -surrogate.minimum(clipped).sum::<Rank0, _>() * per_row;
 
     // Every head has n rows, so the mean over [D][n] is the mean over heads of each head's MSE.
     let shape = (heads, n);
@@ -108,26 +126,44 @@ pub fn ppo_loss(
         }
     };
     // SB3: mse(returns, predicted); (r − p)² = (p − r)² exactly.
-    let value_loss = (predicted - returns).square().mean::<Rank0, _>();
-    let entropy_loss = -entropy.mean::<Rank0, _>();
+    let value_loss = (predicted - returns).square().sum::<Rank0, _>() * (per_row / heads as f32);
+    let entropy_loss = -entropy.sum::<Rank0, _>() * per_row;
 
     let mut stats = LossStats {
         policy_loss: policy_loss.array(),
         value_loss: value_loss.array(),
         entropy_loss: entropy_loss.array(),
         loss: 0.0,
-        approx_kl: mean(log_ratio.as_vec().iter().zip(ratio.as_vec()).map(|(&lr, r)| (r - 1.0) - lr)),
-        clip_fraction: mean(ratio.as_vec().iter().map(|&r| f32::from(u8::from((r - 1.0).abs() > clip as f32)))),
+        approx_kl: part_mean(log_ratio.as_vec().iter().zip(ratio.as_vec()).map(|(&lr, r)| (r - 1.0) - lr), total),
+        clip_fraction: part_mean(
+            ratio.as_vec().iter().map(|&r| f32::from(u8::from((r - 1.0).abs() > clip as f32))),
+            total,
+        ),
     };
     let loss = policy_loss + entropy_loss * config.ent_coef as f32 + value_loss * config.vf_coef as f32;
     stats.loss = loss.array();
     (loss, stats)
 }
 
-/// The mean of f32 values, summed in f64 and rounded once.
-fn mean(values: impl ExactSizeIterator<Item = f32>) -> f32 {
-    let n = values.len();
-    (values.map(f64::from).sum::<f64>() / n as f64) as f32
+impl std::ops::Add for LossStats {
+    type Output = Self;
+
+    /// The terms of two parts of one minibatch (see [`ppo_loss_part`]) added: the whole's.
+    fn add(self, other: Self) -> Self {
+        Self {
+            policy_loss: self.policy_loss + other.policy_loss,
+            value_loss: self.value_loss + other.value_loss,
+            entropy_loss: self.entropy_loss + other.entropy_loss,
+            loss: self.loss + other.loss,
+            approx_kl: self.approx_kl + other.approx_kl,
+            clip_fraction: self.clip_fraction + other.clip_fraction,
+        }
+    }
+}
+
+/// The sum of f32 values divided by `total`, in f64 and rounded once.
+fn part_mean(values: impl Iterator<Item = f32>, total: usize) -> f32 {
+    (values.map(f64::from).sum::<f64>() / total as f64) as f32
 }
 
 /// SB3's `explained_variance(values, returns)` = 1 − Var(returns − values) / Var(returns)

@@ -49,6 +49,21 @@ impl Columns {
         self
     }
 
+    /// The rows of `range`, in order.
+    pub(crate) fn range(&self, range: std::ops::Range<usize>) -> Self {
+        let (o, a) = (self.observation_dim, self.action_dim);
+        Self {
+            observation_dim: o,
+            action_dim: a,
+            observations: self.observations[range.start * o..range.end * o].to_vec(),
+            actions: self.actions[range.start * a..range.end * a].to_vec(),
+            log_probs: self.log_probs[range.clone()].to_vec(),
+            advantages: self.advantages[range.clone()].to_vec(),
+            returns: self.returns[range.clone()].to_vec(),
+            values: self.values[range].to_vec(),
+        }
+    }
+
     /// The given rows, in that order.
     pub(crate) fn gather(&self, rows: &[usize]) -> Self {
         let (o, a) = (self.observation_dim, self.action_dim);
