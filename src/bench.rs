@@ -15,7 +15,7 @@ use rlmpc_runner::trainer::Trainer;
 const ACROBOT_TRACKING: &str = include_str!("../configs/acrobot/tracking_mppi.toml");
 
 /// Training runs whose throughput `rlmpc bench` measures: (label, config file, text).
-pub const TRAINING_CASES: [(&str, &str, &str); 3] = [
+pub const TRAINING_CASES: [(&str, &str, &str); 5] = [
     ("flat PPO, Pendulum", "configs/pendulum/flat_ppo.toml", include_str!("../configs/pendulum/flat_ppo.toml")),
     ("flat SAC, Pendulum", "configs/pendulum/flat_sac.toml", include_str!("../configs/pendulum/flat_sac.toml")),
     (
@@ -23,7 +23,74 @@ pub const TRAINING_CASES: [(&str, &str, &str); 3] = [
         "configs/acrobot/ppo_mppi_rho0.3.toml",
         include_str!("../configs/acrobot/ppo_mppi_rho0.3.toml"),
     ),
+    (
+        "PPO-MPPI ρ=0.3, LunarLander-DZ",
+        "configs/lunar_lander/attitude/ppo_mppi_rho0.3.toml",
+        include_str!("../configs/lunar_lander/attitude/ppo_mppi_rho0.3.toml"),
+    ),
+    (
+        "PPO-MPPI ρ=0.3, Racing-DZ",
+        "configs/racing/track_frame/ppo_mppi_rho0.3.toml",
+        include_str!("../configs/racing/track_frame/ppo_mppi_rho0.3.toml"),
+    ),
 ];
+
+/// What a benchmark's numbers depend on besides the code: the vector instructions the CPU
+/// offers, those the binary was compiled to use, and the threads of rayon's pool.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Machine {
+    /// The widest x86 vector extension the CPU reports (`AVX-512F`, `AVX2+FMA`, `SSE2`), or the
+    /// architecture elsewhere.
+    pub cpu_simd: String,
+    /// The widest one the binary may use (`-C target-cpu`): below the CPU's, the build leaves
+    /// speed unused.
+    pub binary_simd: String,
+    /// Threads of rayon's global pool.
+    pub threads: usize,
+}
+
+impl Machine {
+    /// This machine and this binary.
+    pub fn detect() -> Self {
+        Self { cpu_simd: cpu_simd(), binary_simd: binary_simd(), threads: rayon::current_num_threads() }
+    }
+}
+
+impl std::fmt::Display for Machine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CPU {}, binary built for {}, {} threads", self.cpu_simd, self.binary_simd, self.threads)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn cpu_simd() -> String {
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        "AVX-512F"
+    } else if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        "AVX2+FMA"
+    } else {
+        "SSE2"
+    }
+    .to_string()
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn cpu_simd() -> String {
+    std::env::consts::ARCH.to_string()
+}
+
+fn binary_simd() -> String {
+    if cfg!(target_feature = "avx512f") {
+        "AVX-512F"
+    } else if cfg!(all(target_feature = "avx2", target_feature = "fma")) {
+        "AVX2+FMA"
+    } else if cfg!(target_arch = "x86_64") {
+        "SSE2"
+    } else {
+        std::env::consts::ARCH
+    }
+    .to_string()
+}
 
 /// Trains for `steps` environment steps (whole updates of n_steps, Table 3) and returns
 /// environment steps per second, updates included.

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+mod bench_compare;
 pub mod check_env;
 pub mod compare;
 pub mod curves;
