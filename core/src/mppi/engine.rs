@@ -8,6 +8,7 @@ use super::config::{MppiConfig, Settings};
 use super::device::device_path;
 use super::graph_path::{BoxedDevicePath, HostCopies, HostResults, HostView};
 use super::limits::{CHUNK, MAX_ACTION_VALUES, MAX_CANDIDATES, MAX_DIM};
+use super::parallel_rollouts::ParallelRollouts;
 use super::rollout::RolloutJob;
 use super::sampling::{transform, NoiseInput};
 use super::update::update_on_host;
@@ -15,10 +16,6 @@ use crate::cost::Cost;
 use crate::geometry::DangerZone;
 use crate::model::SurrogateModel;
 use crate::Error;
-
-/// Below this many samples, rollouts run on the calling thread (rayon's fork/join costs
-/// more than it saves).
-const PARALLEL_MIN_SAMPLES: usize = 256;
 
 /// The state an MPPI controller carries between calls (see [`Mppi::warm_start`]).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +51,8 @@ pub struct Mppi {
     plans: Vec<f64>,
     /// Where steps 2–10 run for a device backend (issue 18); `None` on the CPU backends.
     device: Option<BoxedDevicePath>,
+    /// Whether the CPU rollouts run on rayon's pool.
+    parallel_rollouts: ParallelRollouts,
 }
 
 impl Mppi {
@@ -75,6 +74,7 @@ impl Mppi {
         let device = device_path(s.backend, seed)?;
         Ok(Self {
             device,
+            parallel_rollouts: ParallelRollouts::new(),
             seed,
             calls: 0,
             shifted: nominal.clone(),
@@ -228,7 +228,7 @@ impl Mppi {
         let chunk_task =
             ChunkTask { s: &self.s, shifted: &self.shifted, seed: self.seed, call: self.calls, noise, job: &job };
         let chunk_len = CHUNK * h * nu;
-        if k >= PARALLEL_MIN_SAMPLES {
+        if self.parallel_rollouts.parallel(k) {
             self.noise
                 .par_chunks_mut(chunk_len)
                 .zip(self.perturbation.par_chunks_mut(CHUNK))
@@ -237,13 +237,16 @@ impl Mppi {
                 .enumerate()
                 .for_each(|(c, (((eps, p), costs), finals))| chunk_task.run(c, eps, p, costs, finals));
         } else {
-            self.noise
+            let chunks = self
+                .noise
                 .chunks_mut(chunk_len)
                 .zip(self.perturbation.chunks_mut(CHUNK))
                 .zip(self.rollout_costs.chunks_mut(CHUNK * m))
                 .zip(self.final_states.chunks_mut(CHUNK * nx))
-                .enumerate()
-                .for_each(|(c, (((eps, p), costs), finals))| chunk_task.run(c, eps, p, costs, finals));
+                .enumerate();
+            self.parallel_rollouts.sequential(|| {
+                chunks.for_each(|(c, (((eps, p), costs), finals))| chunk_task.run(c, eps, p, costs, finals))
+            });
         }
         self.calls += 1;
         Ok(())

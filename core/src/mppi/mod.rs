@@ -11,6 +11,7 @@ mod fused_path;
 mod graph_path;
 pub(crate) mod limits;
 mod linalg;
+mod parallel_rollouts;
 pub(crate) mod rollout;
 mod sampling;
 mod update;
