@@ -22,7 +22,7 @@ use rlmpc_core::policy::{Critic, Mixing};
 use rlmpc_core::scheduler::{mean_ensemble_variance, UpdateStats};
 use rlmpc_core::Error;
 
-use super::virtual_rollout::roll_out;
+use super::virtual_rollout::RolloutStart;
 use super::{Trainer, UpdateRecord, RECENT_EPISODES};
 use crate::config::{Controller, VirtualTarget};
 use crate::run_dir::RunDir;
@@ -99,11 +99,12 @@ impl Trainer {
             VirtualTarget::HorizonGae => planner.mppi.shape().1,
             VirtualTarget::OneStep => 1,
         };
-        let action_space = &self.env.spec().action_space;
+        let nu = self.env.spec().action_space.dim();
         for c in (0..m).filter(|&c| c != chosen) {
-            let rollout =
-                roll_out(planner.model.as_ref(), &state, planner.mppi.plan(c), horizon, action_space, zone.as_ref());
-            self.storage.push_virtual(&actions[c * action_dim..(c + 1) * action_dim], log_probs[c], rollout);
+            let plan = planner.mppi.plan(c);
+            let start =
+                RolloutStart { state: state.clone(), plan: plan[..(horizon * nu).min(plan.len())].to_vec(), zone };
+            self.storage.push_virtual(&actions[c * action_dim..(c + 1) * action_dim], log_probs[c], start);
         }
         // U^(m*) becomes the next call's warm start; its first control acts (l. 7).
         planner.mppi.commit(chosen);
@@ -154,6 +155,11 @@ impl Trainer {
     /// l. 14–18: value targets for both buffers, ρ, one update of θ, and the log row.
     fn update(&mut self) -> Result<UpdateRecord, Error> {
         let (gamma, gae_lambda) = (self.training.gamma, self.training.gae_lambda);
+        // l. 8: the surrogate rolls every virtual tuple's U^(m) out from its x_t, all of them
+        // at once on rayon's pool (each rollout stands alone, so the order of work is free).
+        if let Some(planner) = &self.planner {
+            self.storage.roll_out_virtual(planner.model.as_ref(), &self.env.spec().action_space);
+        }
         // The critic values every stored state in one call.
         let values = self.storage.value_states(self.learner.as_ref(), &self.observation);
         // D_RL's targets: GAE over the real steps, with SB3's timeout bootstrap.

@@ -2,9 +2,12 @@
 //! (future D_MPPI), kept raw until the update, when the critic — fixed during collection —
 //! values every state in one batched call and the tuples get their targets.
 
+use rayon::prelude::*;
+use rlmpc_core::model::SurrogateModel;
 use rlmpc_core::policy::{Batch, Critic};
+use rlmpc_core::BoxSpace;
 
-use super::virtual_rollout::{advantage_at_start, VirtualRollout};
+use super::virtual_rollout::{advantage_at_start, RolloutStart, VirtualRollout};
 use crate::gae::{gae, GaeInput};
 
 /// The critic's values of everything a [`Storage`] holds (see [`Storage::value_states`]).
@@ -37,10 +40,12 @@ pub(crate) struct Storage {
     truncated_observations: Vec<(usize, Vec<f64>)>,
     /// Whether the first real step starts an episode.
     pub first_episode_start: bool,
-    // Virtual tuples (Eq. 7): the real step whose s_t they start from, a^(m), log π_old, rollout.
+    // Virtual tuples (Eq. 7): the real step whose s_t they start from, a^(m), log π_old, where
+    // the rollout starts, and the rollout once [`Storage::roll_out_virtual`] has made it.
     virtual_steps: Vec<usize>,
     virtual_actions: Vec<f64>,
     virtual_log_probs: Vec<f64>,
+    virtual_starts: Vec<RolloutStart>,
     virtual_rollouts: Vec<VirtualRollout>,
 }
 
@@ -79,11 +84,18 @@ impl Storage {
     }
 
     /// Stores a virtual tuple starting at the next real step's s_t (D_MPPI, Eq. 7).
-    pub fn push_virtual(&mut self, action: &[f64], log_prob: f64, rollout: VirtualRollout) {
+    pub fn push_virtual(&mut self, action: &[f64], log_prob: f64, start: RolloutStart) {
         self.virtual_steps.push(self.len());
         self.virtual_actions.extend_from_slice(action);
         self.virtual_log_probs.push(log_prob);
-        self.virtual_rollouts.push(rollout);
+        self.virtual_starts.push(start);
+    }
+
+    /// Rolls out every stored virtual tuple's start through `model`, in parallel; the rollouts
+    /// keep the tuples' order.
+    pub fn roll_out_virtual(&mut self, model: &dyn SurrogateModel, action_space: &BoxSpace) {
+        self.virtual_rollouts =
+            self.virtual_starts.par_iter().map(|start| start.roll_out(model, action_space)).collect();
     }
 
     /// V of every stored state from `critic` in one call: the real steps' s_t, the state after
@@ -91,7 +103,11 @@ impl Storage {
     /// every state of every virtual rollout.
     pub fn value_states(&self, critic: &dyn Critic, next_observation: &[f64]) -> StoredValues {
         let n = self.len();
-        let mut all = self.observations.clone();
+        assert_eq!(self.virtual_rollouts.len(), self.virtual_starts.len(), "virtual tuples not rolled out");
+        let rows = n + 1 + self.truncated_observations.len();
+        let virtual_rows: usize = self.virtual_rollouts.iter().map(|r| r.observations.len()).sum();
+        let mut all = Vec::with_capacity(rows * self.observation_dim + virtual_rows);
+        all.extend_from_slice(&self.observations);
         all.extend_from_slice(next_observation);
         for (_, o) in &self.truncated_observations {
             all.extend_from_slice(o);
@@ -174,11 +190,39 @@ impl Storage {
         batch
     }
 
-    /// Empties the storage for the next period (PPO is on-policy, decision record §3); the next
-    /// period starts an episode when this one's last step ended one.
+    /// Empties the storage for the next period (PPO is on-policy, decision record §3), keeping
+    /// its buffers' capacity; the next period starts an episode when this one's last step
+    /// ended one.
     pub fn clear(&mut self) {
-        let first_episode_start =
+        self.first_episode_start =
             self.terminated.last().copied().unwrap_or(false) || self.truncated.last().copied().unwrap_or(false);
-        *self = Self { first_episode_start, ..Self::new(self.observation_dim, self.action_dim) };
+        let Self {
+            observation_dim: _,
+            action_dim: _,
+            first_episode_start: _,
+            observations,
+            actions,
+            log_probs,
+            rewards,
+            terminated,
+            truncated,
+            next_observations,
+            truncated_observations,
+            virtual_steps,
+            virtual_actions,
+            virtual_log_probs,
+            virtual_starts,
+            virtual_rollouts,
+        } = self;
+        for floats in [observations, actions, log_probs, rewards, next_observations, virtual_actions, virtual_log_probs]
+        {
+            floats.clear();
+        }
+        terminated.clear();
+        truncated.clear();
+        truncated_observations.clear();
+        virtual_steps.clear();
+        virtual_starts.clear();
+        virtual_rollouts.clear();
     }
 }

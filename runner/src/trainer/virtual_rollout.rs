@@ -16,6 +16,25 @@ pub struct VirtualRollout {
     pub terminated: bool,
 }
 
+/// Where a virtual rollout starts (l. 8): x_t, the first controls of candidate m's U^(m) and the
+/// episode's danger zone, stored during collection and rolled out at the update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RolloutStart {
+    /// x_t, the model state of the real step.
+    pub state: Vec<f64>,
+    /// The controls to roll through P̂, `[steps][nu]`.
+    pub plan: Vec<f64>,
+    /// The episode's danger zone.
+    pub zone: Option<DangerZone>,
+}
+
+impl RolloutStart {
+    /// [`roll_out`] of all of `plan` from `state`.
+    pub fn roll_out(&self, model: &dyn SurrogateModel, action_space: &BoxSpace) -> VirtualRollout {
+        roll_out(model, &self.state, &self.plan, usize::MAX, action_space, self.zone.as_ref())
+    }
+}
+
 /// Rolls the first `steps` controls of `plan` (`[H][nu]`, clipped to the action space like
 /// the real environment clips) through P̂ from `state`, stopping at a terminal state.
 pub fn roll_out(
