@@ -41,6 +41,10 @@ pub struct PpoConfig {
     pub value_heads: usize,
     /// Initial log σ of the Gaussian policy (SB3: 0).
     pub log_std_init: f64,
+    /// Fit the value heads on the virtual tuples' value targets too (Alg. 1 l. 9, Eq. 10's
+    /// L_MPPI with its value term: the default). `false` fits them on the real tuples alone,
+    /// while the policy still learns from both (a deviation, see the LunarLander chapter).
+    pub virtual_value_loss: bool,
 }
 
 impl Default for PpoConfig {
@@ -62,6 +66,7 @@ impl Default for PpoConfig {
             critic_hidden: vec![64, 64],
             value_heads: 5,
             log_std_init: 0.0,
+            virtual_value_loss: true,
         }
     }
 }

@@ -44,18 +44,20 @@ impl Ppo {
             n_epochs += 1;
             last_epoch_kl.clear();
             for rows in permutation(real.len(), &mut self.streams.real).chunks(self.config.batch_size) {
+                // The virtual tuples' value term: fitted (Alg. 1 l. 9) unless configured off.
+                let virtual_value = if self.config.virtual_value_loss { 1.0 } else { 0.0 };
                 let parts = match (&virtual_columns, mixing.mode) {
-                    (None, _) => vec![Part { columns: real_columns.gather(rows), weight: 1.0 }],
+                    (None, _) => vec![Part::halves(real_columns.gather(rows))],
                     (Some(virtual_columns), MixingMode::LossWeighted) => {
                         let drawn = virtual_rows.take(rows.len(), virtual_.len(), &mut self.streams.virtual_);
                         vec![
-                            Part { columns: real_columns.gather(rows), weight: (1.0 - rho) as f32 },
-                            Part { columns: virtual_columns.gather(&drawn), weight: rho as f32 },
+                            Part::whole(real_columns.gather(rows), (1.0 - rho) as f32, 1.0),
+                            Part::whole(virtual_columns.gather(&drawn), rho as f32, virtual_value),
                         ]
                     }
                     (Some(all), MixingMode::PerSample) => {
                         // `all` holds the real rows, then the virtual ones (Eq. 8's z_t = 1).
-                        let slots: Vec<usize> = rows
+                        let mut slots: Vec<usize> = rows
                             .iter()
                             .map(|&row| {
                                 let rng = &mut self.streams.virtual_;
@@ -66,7 +68,15 @@ impl Ppo {
                                 }
                             })
                             .collect();
-                        vec![Part { columns: all.gather(&slots), weight: 1.0 }]
+                        if self.config.virtual_value_loss {
+                            vec![Part::halves(all.gather(&slots))]
+                        } else {
+                            // The minibatch's loss is a sum over its rows: its real rows first,
+                            // then its virtual ones without their value term.
+                            slots.sort_by_key(|&slot| slot >= real.len());
+                            let real_slots = slots.iter().filter(|&&slot| slot < real.len()).count();
+                            vec![Part::cut(all.gather(&slots), real_slots, 0.0)]
+                        }
                     }
                 };
                 let minibatch = self.minibatch_gradient(&parts);

@@ -78,19 +78,21 @@ pub fn ppo_loss(
 ) -> (Scalar, LossStats) {
     let advantages = normalize_advantages(targets.advantages, config.normalize_advantage);
     let targets = LossTargets { advantages: &advantages, ..*targets };
-    ppo_loss_part(log_prob, entropy, values, &targets, targets.returns.len(), config)
+    ppo_loss_part(log_prob, entropy, values, &targets, targets.returns.len(), 1.0, config)
 }
 
 /// What `targets.returns.len()` rows of a minibatch of `total` rows add to its [`ppo_loss`]:
 /// every mean over the minibatch becomes this part's sum divided by `total`, so that the losses,
 /// the logged terms and the gradients of a minibatch's parts add up to the whole minibatch's.
-/// `targets.advantages` are already normalised over the whole minibatch.
+/// `targets.advantages` are already normalised over the whole minibatch. The value term is
+/// scaled by `value_weight` (0 for rows whose value targets the critic does not fit).
 pub(crate) fn ppo_loss_part(
     log_prob: Vector<Taped>,
     entropy: Vector<Taped>,
     values: Matrix<Taped>,
     targets: &LossTargets<'_>,
     total: usize,
+    value_weight: f32,
     config: &PpoConfig,
 ) -> (Scalar, LossStats) {
     let n = targets.returns.len();
@@ -140,7 +142,8 @@ pub(crate) fn ppo_loss_part(
             total,
         ),
     };
-    let loss = policy_loss + entropy_loss * config.ent_coef as f32 + value_loss * config.vf_coef as f32;
+    let loss =
+        policy_loss + entropy_loss * config.ent_coef as f32 + value_loss * (config.vf_coef as f32 * value_weight);
     stats.loss = loss.array();
     (loss, stats)
 }

@@ -3,9 +3,10 @@
 //!
 //! A minibatch has one or two parts: its real tuples and, with loss-weighted mixing, as many
 //! virtual ones, weighted (1 − ρ) and ρ (Eq. 10). Each part is one piece; a lone part is cut
-//! into two halves. Every piece records its own tape and backpropagates on its own; the pieces'
-//! gradients are then added in a fixed order. The pieces depend on the data alone, never on
-//! the number of threads, so an update gives the same parameters on one core or many.
+//! into two (halves, or its real and its virtual rows under per-sample mixing when only the
+//! real ones fit the critic). Every piece records its own tape and backpropagates on its own;
+//! the pieces' gradients are then added in a fixed order. The pieces depend on the data alone,
+//! never on the number of threads, so an update gives the same parameters on one core or many.
 
 use std::ops::Range;
 
@@ -16,10 +17,34 @@ use super::learner::Ppo;
 use super::loss::{normalize_advantages, ppo_loss_part, LossStats, LossTargets};
 use super::minibatch::Columns;
 
-/// One part of a minibatch: its rows and their weight in the minibatch's loss.
+/// One part of a minibatch: its rows, their weight in the minibatch's loss, and its pieces —
+/// consecutive row ranges that cover it, each with the weight of its value term.
 pub(crate) struct Part {
     pub(crate) columns: Columns,
     pub(crate) weight: f32,
+    pieces: Vec<(Range<usize>, f32)>,
+}
+
+impl Part {
+    /// All of `columns` as one piece whose value term has weight `value_weight`.
+    pub(crate) fn whole(columns: Columns, weight: f32, value_weight: f32) -> Self {
+        let n = columns.log_probs.len();
+        Self { columns, weight, pieces: vec![(0..n, value_weight)] }
+    }
+
+    /// `columns` alone in its minibatch, cut in halves so that two threads share it.
+    pub(crate) fn halves(columns: Columns) -> Self {
+        let n = columns.log_probs.len();
+        Self::cut(columns, n.div_ceil(2), 1.0)
+    }
+
+    /// `columns` alone in its minibatch, cut before row `at`; the value term of the rows from
+    /// `at` on has weight `rest_value_weight`.
+    pub(crate) fn cut(columns: Columns, at: usize, rest_value_weight: f32) -> Self {
+        let n = columns.log_probs.len();
+        let pieces = [(0..at, 1.0), (at..n, rest_value_weight)].into_iter().filter(|(rows, _)| !rows.is_empty());
+        Self { pieces: pieces.collect(), columns, weight: 1.0 }
+    }
 }
 
 /// What one minibatch's backpropagation yields.
@@ -39,10 +64,8 @@ struct Piece<'a> {
     advantages: &'a [f32],
     rows: Range<usize>,
     weight: f32,
+    value_weight: f32,
 }
-
-/// Into how many pieces a lone part is cut.
-const HALVES: usize = 2;
 
 impl Ppo {
     /// The gradient of Σ weight_p · L_p over `parts` (each L_p SB3's minibatch loss of its
@@ -51,20 +74,18 @@ impl Ppo {
         let normalize = self.config.normalize_advantage;
         let advantages: Vec<Vec<f32>> =
             parts.iter().map(|part| normalize_advantages(&part.columns.advantages, normalize)).collect();
-        let cuts = if parts.len() == 1 { HALVES } else { 1 };
         let pieces: Vec<Piece> = parts
             .iter()
             .zip(&advantages)
             .enumerate()
             .flat_map(|(index, (part, advantages))| {
-                let n = part.columns.log_probs.len();
-                let size = n.div_ceil(cuts.min(n).max(1));
-                (0..n).step_by(size.max(1)).map(move |start| Piece {
+                part.pieces.iter().map(move |(rows, value_weight)| Piece {
                     part: index,
                     columns: &part.columns,
                     advantages,
-                    rows: start..(start + size).min(n),
+                    rows: rows.clone(),
                     weight: part.weight,
+                    value_weight: *value_weight,
                 })
             })
             .collect();
@@ -107,7 +128,8 @@ impl Ppo {
             returns: &rows.returns,
         };
         let total = piece.columns.log_probs.len();
-        let (loss, stats) = ppo_loss_part(eval.log_prob, eval.entropy, eval.values, &targets, total, &self.config);
+        let (loss, stats) =
+            ppo_loss_part(eval.log_prob, eval.entropy, eval.values, &targets, total, piece.value_weight, &self.config);
         let loss = if piece.weight == 1.0 { loss } else { loss * piece.weight };
         let grads = loss.backward();
         (self.net.params().iter().map(|(_, p)| p.gradient(&grads)).collect(), stats)
@@ -154,7 +176,7 @@ mod tests {
         let grads = loss.backward();
         let whole: Vec<Vec<f32>> = ppo.net.params().iter().map(|(_, p)| p.gradient(&grads)).collect();
 
-        let halves = ppo.minibatch_gradient(&[Part { columns, weight: 1.0 }]);
+        let halves = ppo.minibatch_gradient(&[Part::halves(columns)]);
         assert!((halves.loss - whole_loss).abs() <= 1e-5 * whole_loss.abs().max(1.0));
         for (got, want) in
             [(halves.first_part.approx_kl, stats.approx_kl), (halves.first_part.value_loss, stats.value_loss)]
@@ -172,10 +194,9 @@ mod tests {
     fn two_parts_give_the_weighted_sum_of_their_gradients() {
         let (ppo, columns) = learner_and_batch(48);
         let (real, virtual_) = (columns.range(0..24), columns.range(24..48));
-        let alone = |c: &Columns| ppo.minibatch_gradient(&[Part { columns: c.clone(), weight: 1.0 }]);
+        let alone = |c: &Columns| ppo.minibatch_gradient(&[Part::halves(c.clone())]);
         let (g_real, g_virtual) = (alone(&real), alone(&virtual_));
-        let mixed =
-            ppo.minibatch_gradient(&[Part { columns: real, weight: 0.7 }, Part { columns: virtual_, weight: 0.3 }]);
+        let mixed = ppo.minibatch_gradient(&[Part::whole(real, 0.7, 1.0), Part::whole(virtual_, 0.3, 1.0)]);
         assert!((mixed.loss - (0.7 * g_real.loss + 0.3 * g_virtual.loss)).abs() <= 1e-5);
         // The logged terms are the first part's (cut in halves when alone: equal up to rounding).
         let (logged, real_alone) = (mixed.first_part, g_real.first_part);
@@ -191,6 +212,22 @@ mod tests {
         {
             let want = 0.7 * r + 0.3 * v;
             assert!((got - want).abs() <= 1e-5 * want.abs().max(1e-3), "{got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn a_piece_without_its_value_term_leaves_the_critic_alone() {
+        let (ppo, columns) = learner_and_batch(32);
+        let gradient = ppo.minibatch_gradient(&[Part::whole(columns.clone(), 0.3, 0.0)]).gradient;
+        let with_value = ppo.minibatch_gradient(&[Part::whole(columns, 0.3, 1.0)]).gradient;
+        for ((name, _), (without, with)) in ppo.net.params().iter().zip(gradient.iter().zip(&with_value)) {
+            let largest = |g: &[f32]| g.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+            if name.starts_with("critic") {
+                assert_eq!(largest(without), 0.0, "{name}: the value heads get no gradient");
+                assert!(largest(with) > 0.0, "{name}: but do with the value term");
+            } else {
+                assert_eq!(without, with, "{name}: the policy's gradient is the same either way");
+            }
         }
     }
 }
