@@ -135,7 +135,7 @@ pub fn env_steps_per_second(env: &str, budget: Duration) -> Result<f64, Error> {
 }
 
 /// One benchmark case: sample count, horizon and backend.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct MppiCase {
     /// K.
     pub num_samples: usize,

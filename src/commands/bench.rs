@@ -83,7 +83,7 @@ fn parse_backend(name: &str) -> Result<Backend, String> {
 }
 
 /// Environments whose raw step rate is timed: (registry name, label).
-const ENV_CASES: [(&str, &str); 2] =
+pub(super) const ENV_CASES: [(&str, &str); 2] =
     [("lunar-lander", "LunarLander-DZ (Box2D)"), ("racing", "Racing-DZ (dynamic bicycle)")];
 
 /// Times every case and prints the table.

@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
 
-use super::bench::Args;
+use rlmpc::bench::MppiCase;
+
+use super::bench::{Args, ENV_CASES};
 use super::table::table;
 
 /// One case's figure in one process: its value and whether higher is faster.
@@ -107,27 +109,18 @@ fn figure(record: &serde_json::Value) -> Option<(String, Figure)> {
     }
     let median = record.get("timing")?.get("median_us")?.as_f64()?;
     let case = record.get("case")?;
-    let label = text("label").unwrap_or_else(|| mppi_label(case));
+    let label = text("label").or_else(|| mppi_label(case))?;
     Some((label, Figure { value: median, higher_is_faster: false }))
 }
 
 /// The label this build gives an environment case.
 fn env_label(env: &str) -> String {
-    match env {
-        "lunar-lander" => "LunarLander-DZ (Box2D)".into(),
-        "racing" => "Racing-DZ (dynamic bicycle)".into(),
-        other => other.into(),
-    }
+    ENV_CASES.iter().find(|(name, _)| *name == env).map_or(env, |(_, label)| label).to_string()
 }
 
 /// The label this build gives an MPPI case recorded as `{num_samples, horizon, backend}`.
-fn mppi_label(case: &serde_json::Value) -> String {
-    let backend = match case.get("backend").and_then(|b| b.as_str()).unwrap_or("?") {
-        "lanes" => "f32 lanes".to_string(),
-        "scalar" => "f64 scalar".to_string(),
-        other => other.to_string(),
-    };
-    format!("{backend} K={} H={}", case["num_samples"], case["horizon"])
+fn mppi_label(case: &serde_json::Value) -> Option<String> {
+    serde_json::from_value::<MppiCase>(case.clone()).ok().map(|case| case.label())
 }
 
 fn median(values: &[f64]) -> f64 {

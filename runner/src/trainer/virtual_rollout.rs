@@ -29,38 +29,26 @@ pub struct RolloutStart {
 }
 
 impl RolloutStart {
-    /// [`roll_out`] of all of `plan` from `state`.
+    /// Rolls `plan` (each control clipped to the action space, as the real environment clips)
+    /// through P̂ from `state`, stopping at a terminal state.
     pub fn roll_out(&self, model: &dyn SurrogateModel, action_space: &BoxSpace) -> VirtualRollout {
-        roll_out(model, &self.state, &self.plan, usize::MAX, action_space, self.zone.as_ref())
-    }
-}
-
-/// Rolls the first `steps` controls of `plan` (`[H][nu]`, clipped to the action space like
-/// the real environment clips) through P̂ from `state`, stopping at a terminal state.
-pub fn roll_out(
-    model: &dyn SurrogateModel,
-    state: &[f64],
-    plan: &[f64],
-    steps: usize,
-    action_space: &BoxSpace,
-    zone: Option<&DangerZone>,
-) -> VirtualRollout {
-    let nu = action_space.dim();
-    let mut out = VirtualRollout::default();
-    let mut x = state.to_vec();
-    let mut next = vec![0.0; state.len()];
-    for u in plan.chunks_exact(nu).take(steps) {
-        let u = action_space.clip(u);
-        SurrogateIn::<f64>::step(model, &x, &u, &mut next);
-        out.rewards.push(SurrogateIn::<f64>::reward(model, &x, &u, &next, zone));
-        out.observations.extend(model.observe(&next, zone));
-        std::mem::swap(&mut x, &mut next);
-        if model.terminated(&x) {
-            out.terminated = true;
-            break;
+        let zone = self.zone.as_ref();
+        let mut out = VirtualRollout::default();
+        let mut x = self.state.clone();
+        let mut next = vec![0.0; x.len()];
+        for u in self.plan.chunks_exact(action_space.dim()) {
+            let u = action_space.clip(u);
+            SurrogateIn::<f64>::step(model, &x, &u, &mut next);
+            out.rewards.push(SurrogateIn::<f64>::reward(model, &x, &u, &next, zone));
+            out.observations.extend(model.observe(&next, zone));
+            std::mem::swap(&mut x, &mut next);
+            if model.terminated(&x) {
+                out.terminated = true;
+                break;
+            }
         }
+        out
     }
-    out
 }
 
 /// GAE(γ, λ) at τ = 0 of a virtual rollout: `values[0]` = V(s_t), `values[τ]` = V(ψ(x̂_τ)) for
