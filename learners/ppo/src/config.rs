@@ -45,6 +45,23 @@ pub struct PpoConfig {
     /// L_MPPI with its value term: the default). `false` fits them on the real tuples alone,
     /// while the policy still learns from both (a deviation, see the LunarLander chapter).
     pub virtual_value_loss: bool,
+    /// Whose statistics normalise the advantages of a minibatch with a real and a virtual part
+    /// (loss-weighted mixing, Eq. 10): each part its own (`"per-part"`, the default), or both
+    /// parts' rows together (`"pooled"`), which keeps the two parts in one scale, as one mixed
+    /// minibatch under per-sample mixing is.
+    pub advantage_normalization: AdvantageNormalization,
+}
+
+/// See [`PpoConfig::advantage_normalization`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdvantageNormalization {
+    /// Each part of the minibatch is normalised over its own rows (SB3's rule applied to each
+    /// of Eq. 10's two losses).
+    #[default]
+    PerPart,
+    /// Every part is normalised with the mean and std of all the minibatch's rows.
+    Pooled,
 }
 
 impl Default for PpoConfig {
@@ -67,6 +84,7 @@ impl Default for PpoConfig {
             value_heads: 5,
             log_std_init: 0.0,
             virtual_value_loss: true,
+            advantage_normalization: AdvantageNormalization::PerPart,
         }
     }
 }

@@ -45,9 +45,11 @@ mod registration;
 mod value_ensemble;
 
 pub use clip_grad_norm::clip_grad_norm;
-pub use config::PpoConfig;
+pub use config::{AdvantageNormalization, PpoConfig};
 pub use learner::Ppo;
-pub use loss::{explained_variance, normalize_advantages, ppo_loss, LossStats, LossTargets};
+pub use loss::{
+    explained_variance, normalize_advantages, normalize_advantages_pooled, ppo_loss, LossStats, LossTargets,
+};
 
 use dfdx::prelude::{Cpu, NoneTape, OwnedTape, Tensor};
 

@@ -40,14 +40,33 @@ pub struct LossStats {
 /// correction; a minibatch of one is left as it is (SB3 issue #325), as is everything when
 /// `normalize` is false. Mean and std are accumulated in f64 and rounded to f32.
 pub fn normalize_advantages(advantages: &[f32], normalize: bool) -> Vec<f32> {
-    let n = advantages.len();
-    if !normalize || n < 2 {
-        return advantages.to_vec();
+    normalize_with(advantages, normalize.then(|| advantage_statistics(&[advantages])).flatten())
+}
+
+/// The parts' advantages, each normalised with the mean and std of all of them together (see
+/// [`normalize_advantages`]).
+pub fn normalize_advantages_pooled(parts: &[&[f32]], normalize: bool) -> Vec<Vec<f32>> {
+    let statistics = normalize.then(|| advantage_statistics(parts)).flatten();
+    parts.iter().map(|part| normalize_with(part, statistics)).collect()
+}
+
+/// Mean and ddof-1 std of all rows of `parts`, or `None` for fewer than two rows.
+fn advantage_statistics(parts: &[&[f32]]) -> Option<(f32, f32)> {
+    let rows = || parts.iter().flat_map(|part| part.iter()).map(|&a| f64::from(a));
+    let n = rows().count();
+    if n < 2 {
+        return None;
     }
-    let mean = advantages.iter().map(|&a| f64::from(a)).sum::<f64>() / n as f64;
-    let var = advantages.iter().map(|&a| (f64::from(a) - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let (mean, std) = (mean as f32, var.sqrt() as f32);
-    advantages.iter().map(|&a| (a - mean) / (std + 1e-8)).collect()
+    let mean = rows().sum::<f64>() / n as f64;
+    let var = rows().map(|a| (a - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    Some((mean as f32, var.sqrt() as f32))
+}
+
+fn normalize_with(advantages: &[f32], statistics: Option<(f32, f32)>) -> Vec<f32> {
+    match statistics {
+        Some((mean, std)) => advantages.iter().map(|&a| (a - mean) / (std + 1e-8)).collect(),
+        None => advantages.to_vec(),
+    }
 }
 
 /// The PPO loss of one minibatch (SB3 `PPO.train`, one iteration of its minibatch loop):

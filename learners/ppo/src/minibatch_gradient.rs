@@ -13,8 +13,9 @@ use std::ops::Range;
 use dfdx::prelude::Backward;
 use rayon::prelude::*;
 
+use super::config::AdvantageNormalization;
 use super::learner::Ppo;
-use super::loss::{normalize_advantages, ppo_loss_part, LossStats, LossTargets};
+use super::loss::{normalize_advantages, normalize_advantages_pooled, ppo_loss_part, LossStats, LossTargets};
 use super::minibatch::Columns;
 
 /// One part of a minibatch: its rows, their weight in the minibatch's loss, and its pieces —
@@ -72,8 +73,15 @@ impl Ppo {
     /// rows), with the loss and the first part's logged terms.
     pub(crate) fn minibatch_gradient(&self, parts: &[Part]) -> MinibatchGradient {
         let normalize = self.config.normalize_advantage;
-        let advantages: Vec<Vec<f32>> =
-            parts.iter().map(|part| normalize_advantages(&part.columns.advantages, normalize)).collect();
+        let advantages: Vec<Vec<f32>> = match self.config.advantage_normalization {
+            AdvantageNormalization::PerPart => {
+                parts.iter().map(|part| normalize_advantages(&part.columns.advantages, normalize)).collect()
+            }
+            AdvantageNormalization::Pooled => {
+                let columns: Vec<&[f32]> = parts.iter().map(|part| part.columns.advantages.as_slice()).collect();
+                normalize_advantages_pooled(&columns, normalize)
+            }
+        };
         let pieces: Vec<Piece> = parts
             .iter()
             .zip(&advantages)

@@ -2,7 +2,9 @@
 //! input), the Eq. 10 update and its ρ = 0 reduction, the gradient clip, checkpoints.
 
 use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner};
-use rlmpc_ppo::{clip_grad_norm, Ppo, PpoConfig};
+use rlmpc_ppo::{
+    clip_grad_norm, normalize_advantages, normalize_advantages_pooled, AdvantageNormalization, Ppo, PpoConfig,
+};
 
 const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
 
@@ -180,6 +182,44 @@ fn per_sample_mixing_draws_each_slot_from_the_virtual_buffer_with_probability_rh
     assert_ne!(half, plain);
     assert_ne!(half, trained(&real, Mixing::loss_weighted(0.5)));
     assert_ne!(half, trained(&other_real, Mixing::per_sample(0.5)));
+}
+
+#[test]
+fn pooled_normalisation_normalises_all_rows_as_one() {
+    let (a, b) = ([1.0f32, 2.0, 4.0], [-3.0f32, 0.5]);
+    let pooled = normalize_advantages_pooled(&[&a, &b], true);
+    let all: Vec<f32> = a.iter().chain(&b).copied().collect();
+    assert_eq!(pooled.concat(), normalize_advantages(&all, true));
+    assert_ne!(pooled[0], normalize_advantages(&a, true));
+    assert_eq!(normalize_advantages_pooled(&[&a, &b], false), vec![a.to_vec(), b.to_vec()]);
+}
+
+#[test]
+fn pooled_normalisation_keeps_the_virtual_advantages_scale() {
+    // Per part, the virtual advantages' scale is normalised away; pooled with the real ones,
+    // virtual advantages four times as wide pull four times harder.
+    let real = batch(&mut learner(small(), 2), 40, 0.0);
+    let virtual_ = batch(&mut learner(small(), 1), 70, 1.0);
+    let mut wide = virtual_.clone();
+    wide.advantages.iter_mut().for_each(|a| *a *= 4.0);
+    let trained = |normalization, virtual_: &Batch| {
+        let mut ppo = learner(PpoConfig { advantage_normalization: normalization, ..small() }, 9);
+        ppo.update(&real, virtual_, Mixing::loss_weighted(0.5));
+        ppo.parameters()
+    };
+    let largest_change = |x: &[(String, Vec<f32>)], y: &[(String, Vec<f32>)]| {
+        x.iter().zip(y).flat_map(|((_, x), (_, y))| x.iter().zip(y).map(|(x, y)| (x - y).abs())).fold(0.0f32, f32::max)
+    };
+    let per_part = largest_change(
+        &trained(AdvantageNormalization::PerPart, &virtual_),
+        &trained(AdvantageNormalization::PerPart, &wide),
+    );
+    let pooled = largest_change(
+        &trained(AdvantageNormalization::Pooled, &virtual_),
+        &trained(AdvantageNormalization::Pooled, &wide),
+    );
+    assert!(per_part < 1e-5, "per part: {per_part}");
+    assert!(pooled > 1e-3, "pooled: {pooled}");
 }
 
 #[test]
