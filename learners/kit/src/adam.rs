@@ -45,30 +45,55 @@ impl Adam {
     pub fn step(&mut self, params: &mut [&mut dyn Param], grads: &[Vec<f32>]) {
         let b1 = BETAS.0 as f32;
         match self.first_moment {
-            FirstMoment::Weighted => self.step_with(params, grads, |m, g| b1 * m + (1.0 - b1) * g),
-            FirstMoment::Interpolated => self.step_with(params, grads, |m, g| m + (1.0 - b1) * (g - m)),
+            FirstMoment::Weighted => self.step_with(params, grads, move |m, g| b1 * m + (1.0 - b1) * g),
+            FirstMoment::Interpolated => self.step_with(params, grads, move |m, g| m + (1.0 - b1) * (g - m)),
         }
     }
 
     /// The step with the first-moment update `first` (m, g) ↦ m', monomorphised so that the
     /// inner loop stays free of branches.
-    fn step_with(&mut self, params: &mut [&mut dyn Param], grads: &[Vec<f32>], first: impl Fn(f32, f32) -> f32) {
+    fn step_with(&mut self, params: &mut [&mut dyn Param], grads: &[Vec<f32>], first: impl Fn(f32, f32) -> f32 + Copy) {
         self.step += 1;
         let t = self.step as i32;
         let (b1, b2) = BETAS;
-        let step_size = (self.lr / (1.0 - b1.powi(t))) as f32;
-        let bias_correction2_sqrt = (1.0 - b2.powi(t)).sqrt() as f32;
-        let (b2, eps) = (b2 as f32, self.eps as f32);
+        let constants = Constants {
+            step_size: (self.lr / (1.0 - b1.powi(t))) as f32,
+            bias_correction2_sqrt: (1.0 - b2.powi(t)).sqrt() as f32,
+            b2: b2 as f32,
+            eps: self.eps as f32,
+        };
         for (((param, g), m), v) in params.iter_mut().zip(grads).zip(&mut self.m).zip(&mut self.v) {
-            // Zipped slices, no indices: the loop compiles to vector instructions.
-            param.update(&mut |theta| {
-                for (((theta, g), m), v) in theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-                    *m = first(*m, *g);
-                    *v = b2 * *v + (1.0 - b2) * g * g;
-                    *theta -= step_size * *m / (v.sqrt() / bias_correction2_sqrt + eps);
-                }
-            });
+            param.update(&mut |theta| update_parameter(theta, g, m, v, constants, first));
         }
+    }
+}
+
+/// The per-step constants of [`Adam::step_with`].
+#[derive(Clone, Copy)]
+struct Constants {
+    step_size: f32,
+    bias_correction2_sqrt: f32,
+    b2: f32,
+    eps: f32,
+}
+
+/// Adam's update of one parameter tensor. A function of its own: its slice arguments cannot
+/// alias one another or the constants (passed by value), so the loop compiles to vector
+/// instructions; written inline in the closure of `step_with` it ran one lane at a time,
+/// reloading the captured constants after every store (10% of a SAC run, `perf`).
+fn update_parameter(
+    theta: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    constants: Constants,
+    first: impl Fn(f32, f32) -> f32,
+) {
+    let Constants { step_size, bias_correction2_sqrt, b2, eps } = constants;
+    for (((theta, g), m), v) in theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+        *m = first(*m, *g);
+        *v = b2 * *v + (1.0 - b2) * g * g;
+        *theta -= step_size * *m / (v.sqrt() / bias_correction2_sqrt + eps);
     }
 }
 
