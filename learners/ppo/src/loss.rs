@@ -53,7 +53,7 @@ pub fn normalize_advantages_pooled(parts: &[&[f32]], normalize: bool) -> Vec<Vec
 /// Mean and ddof-1 std of all rows of `parts`, or `None` for fewer than two rows.
 fn advantage_statistics(parts: &[&[f32]]) -> Option<(f32, f32)> {
     let rows = || parts.iter().flat_map(|part| part.iter()).map(|&a| f64::from(a));
-    let n = rows().count();
+    let n: usize = parts.iter().map(|part| part.len()).sum();
     if n < 2 {
         return None;
     }
