@@ -16,6 +16,9 @@ pub struct StepView<'a, R: Real> {
     pub state: &'a [R],
     /// u_τ (after clamping to the control bounds).
     pub control: &'a [R],
+    /// What the actuators deliver for u_τ ([`crate::Dynamics::actuation`]); equal to
+    /// `control` unless [`Needs::actuation`].
+    pub actuation: &'a [R],
     /// r̂(x_τ, u_τ, x_{τ+1}); zero unless [`Needs::reward`].
     pub reward: R,
     /// Tracked coordinates of x_{τ+1} ([`StateLayout::tracked`]); empty unless [`Needs::tracked`].
@@ -35,6 +38,8 @@ pub struct Needs {
     pub tracked: bool,
     /// [`StepView::position`].
     pub position: bool,
+    /// [`StepView::actuation`].
+    pub actuation: bool,
 }
 
 impl Needs {
@@ -44,6 +49,7 @@ impl Needs {
             reward: self.reward || other.reward,
             tracked: self.tracked || other.tracked,
             position: self.position || other.position,
+            actuation: self.actuation || other.actuation,
         }
     }
 }

@@ -39,6 +39,12 @@ pub trait Dynamics: Send + Sync + 'static {
     fn position<R: Real>(&self, _x: &[R]) -> [R; 2] {
         [R::zero(), R::zero()]
     }
+    /// What the actuators deliver for control `u`, one value per control, written into `out`:
+    /// what an effort cost can charge instead of u itself. Defaults to u; a model whose
+    /// actuators switch (an engine that fires at half power or not at all) writes the power.
+    fn actuation<R: Real>(&self, u: &[R], out: &mut [R]) {
+        out.copy_from_slice(u);
+    }
 }
 
 /// r̂: the reward model of the surrogate (Eq. 6), including the danger-zone penalty.
@@ -70,6 +76,8 @@ pub trait SurrogateIn<R: Real> {
     fn tracked(&self, x: &[R], out: &mut [R]);
     /// See [`Dynamics::position`].
     fn position(&self, x: &[R]) -> [R; 2];
+    /// See [`Dynamics::actuation`].
+    fn actuation(&self, u: &[R], out: &mut [R]);
 }
 
 /// A surrogate model M̂ = (P̂, r̂, ψ) on every backend. Implemented automatically for any type
@@ -102,6 +110,10 @@ impl<R: Real, T: Dynamics + RewardModel> SurrogateIn<R> for T {
     #[inline]
     fn position(&self, x: &[R]) -> [R; 2] {
         Dynamics::position(self, x)
+    }
+    #[inline]
+    fn actuation(&self, u: &[R], out: &mut [R]) {
+        Dynamics::actuation(self, u, out)
     }
 }
 

@@ -190,3 +190,66 @@ fn a_plain_mppi_call_refuses_a_cost_with_a_critic_term() {
         .to_string();
     assert!(err.contains("critic term") && err.contains("Planner::optimize"), "{err}");
 }
+
+/// The double integrator driven through a one-way actuator: it pushes for u > 0 and does
+/// nothing for u ≤ 0 (as an engine fires or not).
+struct OneWayThruster;
+
+impl Dynamics for OneWayThruster {
+    fn layout(&self) -> StateLayout {
+        DoubleIntegrator.layout()
+    }
+    fn step<R: Real>(&self, x: &[R], u: &[R], next: &mut [R]) {
+        let mut pushed = [R::zero()];
+        self.actuation(u, &mut pushed);
+        DoubleIntegrator.step(x, &pushed, next);
+    }
+    fn actuation<R: Real>(&self, u: &[R], out: &mut [R]) {
+        out[0] = u[0].max(R::zero());
+    }
+}
+
+impl RewardModel for OneWayThruster {
+    fn reward<R: Real>(&self, x: &[R], u: &[R], next: &[R], zone: Option<&DangerZone>) -> R {
+        DoubleIntegrator.reward(x, u, next, zone)
+    }
+}
+
+impl StateMap for OneWayThruster {
+    fn observe(&self, x: &[f64], _zone: Option<&DangerZone>) -> Vec<f64> {
+        x.to_vec()
+    }
+}
+
+/// Effort alone: ‖actuation‖², with or without asking the rollout for the actuation.
+struct Effort {
+    declared: bool,
+}
+
+impl CostCoupling for Effort {
+    fn needs(&self) -> Needs {
+        Needs { actuation: self.declared, ..Needs::default() }
+    }
+    fn running<R: Real>(&self, step: &StepView<'_, R>, _a: &[R]) -> R {
+        step.actuation[0].square()
+    }
+}
+
+#[test]
+fn costs_that_ask_for_the_actuation_see_the_models_and_others_the_control() {
+    fn planned<M: Dynamics + RewardModel + StateMap>(model: &M, backend: Backend, declared: bool) -> Vec<f64> {
+        let mut mppi = engine(2000, 1, backend, 5);
+        mppi.optimize(model, &Effort { declared }, &[0.0, 0.0], &[0.0], None, NoiseInput::Sampled).unwrap();
+        mppi.plan(0).to_vec()
+    }
+    let mean = |plan: &[f64]| plan.iter().sum::<f64>() / plan.len() as f64;
+    for backend in [Backend::Lanes, Backend::Scalar, Backend::DfdxCpu] {
+        let on_actuation = planned(&OneWayThruster, backend, true);
+        let on_control = planned(&OneWayThruster, backend, false);
+        // Charged for pushing only, MPPI leans to the free side; charged for |u|, to neither.
+        assert!(mean(&on_actuation) < -0.05, "{backend:?}: mean planned control {}", mean(&on_actuation));
+        assert!(mean(&on_control).abs() < 0.02, "{backend:?}: mean planned control {}", mean(&on_control));
+        let identity = planned(&DoubleIntegrator, backend, false);
+        assert_eq!(on_control, identity, "{backend:?}: undeclared, the cost sees the control");
+    }
+}

@@ -82,6 +82,7 @@ mod tests {
                 prev_state: &[],
                 state: &[],
                 control: &[],
+                actuation: &[],
                 reward: 0.0,
                 tracked: &tracked,
                 position: [0.0; 2],

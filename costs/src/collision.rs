@@ -80,6 +80,7 @@ mod tests {
             prev_state: &[],
             state: &[],
             control: &[],
+            actuation: &[],
             reward: Lanes::splat(0.0),
             tracked: &tracked,
             position: [Lanes::load(&xs), Lanes::splat(2.0)],

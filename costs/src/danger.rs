@@ -53,6 +53,7 @@ mod tests {
             prev_state: &[],
             state: &[],
             control: &[],
+            actuation: &[],
             reward: Lanes::splat(0.0),
             tracked: &[],
             position,

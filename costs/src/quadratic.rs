@@ -94,6 +94,7 @@ mod tests {
             prev_state: state,
             state,
             control,
+            actuation: control,
             reward: R::zero(),
             tracked: &[],
             position: [R::zero(); 2],

@@ -114,6 +114,7 @@ mod tests {
             prev_state: &[],
             state: &[],
             control: &[],
+            actuation: &[],
             reward: Lanes::splat(0.0),
             tracked: &tracked,
             position: [Lanes::splat(0.0); 2],

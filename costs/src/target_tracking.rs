@@ -148,6 +148,7 @@ mod tests {
             prev_state: tracked,
             state: tracked,
             control: &tracked[..1],
+            actuation: &tracked[..1],
             reward: R::zero(),
             tracked,
             position: [R::zero(); 2],

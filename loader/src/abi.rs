@@ -14,7 +14,7 @@ pub const MAGIC: u64 = u64::from_le_bytes(*b"RLMPCABI");
 /// Version of the plugin protocol: the record's layout, the exported symbols and their
 /// signatures, and the plugin traits whose vtables cross the boundary. Bump it on any change
 /// to them. (2: `PolicyLearner::update` takes a `Mixing`; `Critic` split out of it.)
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// CPU features that change how SIMD types (`wide`, behind [`rlmpc_core::Lanes`]) are built;
 /// host and plugin must agree on each.

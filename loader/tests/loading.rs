@@ -31,6 +31,7 @@ fn step<R: Real>(control: &[R]) -> StepView<'_, R> {
         prev_state: &[],
         state: &[],
         control,
+        actuation: control,
         reward: R::zero(),
         tracked: &[],
         position: [R::zero(); 2],

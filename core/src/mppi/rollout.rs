@@ -56,10 +56,18 @@ impl<M: ?Sized, C: ?Sized> RolloutJob<'_, M, C> {
             self.model.tracked(next, &mut tracked[..self.n_tracked]);
         }
         let position = if self.needs.position { self.model.position(next) } else { [R::zero(); 2] };
+        let mut actuation = [R::zero(); MAX_DIM];
+        let actuation = if self.needs.actuation {
+            self.model.actuation(u, &mut actuation[..u.len()]);
+            &actuation[..u.len()]
+        } else {
+            u
+        };
         let view = StepView {
             prev_state: x,
             state: next,
             control: u,
+            actuation,
             reward,
             tracked: &tracked[..self.n_tracked],
             position,

@@ -197,6 +197,14 @@ impl Dynamics for LunarLanderModel {
         out[..4].copy_from_slice(&[x[2], x[3], x[4], x[5]]);
     }
 
+    /// The engines' power, Gymnasium's mapping of u (see [`LunarLanderModel::powers`]): main
+    /// in {0} ∪ [0.5, 1], side in {0} ∪ [0.5, 1] whichever side fires.
+    fn actuation<R: Real>(&self, u: &[R], out: &mut [R]) {
+        let (main, side) = Self::powers(u);
+        out[0] = main;
+        out[1] = side;
+    }
+
     /// (x, y) in observation units: the pad is at (0, 0) (Eq. 42 and 43 read it).
     fn position<R: Real>(&self, x: &[R]) -> [R; 2] {
         [x[0], x[1]]
@@ -275,6 +283,26 @@ mod tests {
         let zone = DangerZone { x: 0.0, y: 1.0, width: 0.5, height: 0.5 };
         let in_zone = model.reward(&x, &[0.0, 0.0], &free, Some(&zone)) - model.reward(&x, &[0.0, 0.0], &free, None);
         assert!((in_zone + 5.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn actuation_is_the_engine_power_that_fuel_is_charged_for() {
+        let model = LunarLanderModel::default();
+        let x = [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        for u in [[0.0, 0.0], [0.01, 0.49], [0.4, -0.51], [1.5, 0.9], [-0.2, -2.0], [-1e-9, 0.5]] {
+            let mut power = [0.0; 2];
+            model.actuation(&u, &mut power);
+            let mut next = [0.0; 8];
+            model.step(&x, &u, &mut next);
+            let mut idle = [0.0; 8];
+            model.step(&x, &[0.0, 0.0], &mut idle);
+            // Gymnasium charges 0.3 per frame of full main power and 0.03 of full side power.
+            let fuel = model.reward(&x, &u, &next, None) - model.reward(&x, &[0.0, 0.0], &next, None);
+            assert!((fuel + 0.3 * power[0] + 0.03 * power[1]).abs() < 1e-12, "u = {u:?}: {power:?}, fuel {fuel}");
+        }
+        let mut power = [0.0; 2];
+        model.actuation(&[0.01, 0.0], &mut power);
+        assert_eq!(power, [0.505, 0.0], "a main engine barely on fires at half power and more");
     }
 
     #[test]
