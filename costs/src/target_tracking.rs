@@ -19,8 +19,22 @@ pub struct TargetTracking {
     scale: Vec<f64>,
     /// The target of a = 0.
     offset: Vec<f64>,
-    /// c: each action entry is clipped to [−c, c] before scaling; `None` takes a as it is.
+    /// c: each action entry is brought into [−c, c] before scaling (see `squash`); `None` takes
+    /// a as it is.
     action_bound: Option<f64>,
+    /// How an entry is brought into [−c, c].
+    squash: Squash,
+}
+
+/// How `target-tracking` brings an action entry into [−c, c].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Squash {
+    /// clip(a, −c, c), as SB3 clips a Gaussian action to its Box: past ±c every action names
+    /// the same target.
+    Clip,
+    /// c·tanh(a/c): the same as clipping near 0, and no two actions name the same target.
+    Tanh,
 }
 
 impl CostCoupling for TargetTracking {
@@ -33,9 +47,10 @@ impl CostCoupling for TargetTracking {
         for (((&index, &periodic), (&scale, &offset)), &action) in
             self.selected.iter().zip(&self.periodic).zip(targets).zip(a)
         {
-            let action = match self.action_bound {
-                Some(c) => action.clamp(R::splat(-c), R::splat(c)),
-                None => action,
+            let action = match (self.action_bound, self.squash) {
+                (Some(c), Squash::Clip) => action.clamp(R::splat(-c), R::splat(c)),
+                (Some(c), Squash::Tanh) => R::splat(c) * tanh(action * R::splat(1.0 / c)),
+                (None, _) => action,
             };
             let error = step.tracked[index] - R::splat(offset) - R::splat(scale) * action;
             let error = if periodic { error.angle_normalize() } else { error };
@@ -43,6 +58,11 @@ impl CostCoupling for TargetTracking {
         }
         squared.sqrt()
     }
+}
+
+/// tanh(x) = 1 − 2/(e^{2x} + 1), which neither overflows nor loses its sign for large |x|.
+fn tanh<R: Real>(x: R) -> R {
+    R::one() - R::splat(2.0) / ((x + x).exp() + R::one())
 }
 
 /// `[costs.params]` of `target-tracking`.
@@ -64,6 +84,10 @@ struct TargetTrackingParams {
     /// policy's action to its Box bounds (default: no clipping, the paper's Eq. 39 as written).
     #[serde(default)]
     action_bound: Option<f64>,
+    /// `"clip"` (default) or `"tanh"`: how an action entry is brought into [−c, c] (needs
+    /// `action_bound`).
+    #[serde(default = "clip")]
+    action_squash: Squash,
     /// Compare angles modulo 2π (default); `false` takes Eq. 39's plain difference.
     #[serde(default = "wrap_angles_default")]
     wrap_angles: bool,
@@ -71,6 +95,10 @@ struct TargetTrackingParams {
 
 fn wrap_angles_default() -> bool {
     true
+}
+
+fn clip() -> Squash {
+    Squash::Clip
 }
 
 fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>, BuildError> {
@@ -104,7 +132,19 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
             return Err(BuildError::Invalid(format!("`action_bound` must be finite and > 0, got {c}")));
         }
     }
-    Ok(Box::new(TargetTracking { selected, periodic, scale, offset, action_bound: params.action_bound }))
+    if params.action_squash == Squash::Tanh && params.action_bound.is_none() {
+        return Err(BuildError::Invalid(
+            "`action_squash = \"tanh\"` squashes into [−c, c]: set `action_bound = c` as well".into(),
+        ));
+    }
+    Ok(Box::new(TargetTracking {
+        selected,
+        periodic,
+        scale,
+        offset,
+        action_bound: params.action_bound,
+        squash: params.action_squash,
+    }))
 }
 
 /// One finite factor per tracked coordinate (`default` for each when absent), or an error
@@ -164,6 +204,7 @@ mod tests {
             scale: vec![1.0, 1.0],
             offset: vec![0.0, 0.0],
             action_bound: None,
+            squash: Squash::Clip,
         };
         let pi = std::f64::consts::PI;
         let got = CostCoupling::running(&cost, &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 5.0]);
@@ -216,6 +257,33 @@ mod tests {
             let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
             assert!(build(&mut de, &context(2)).is_err(), "action_bound = {bad} is refused");
         }
+    }
+
+    #[test]
+    fn tanh_squash_keeps_distinct_actions_distinct_inside_the_bound() {
+        let build_with = |text: &str| {
+            let params = toml::Value::Table(toml::from_str(text).unwrap());
+            let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+            build(&mut de, &context(1))
+        };
+        let cost = build_with("coordinates = [\"speed\"]\nscale = [0.5]\naction_bound = 2.0\naction_squash = \"tanh\"")
+            .ok()
+            .unwrap();
+        let target = |a: f64| {
+            // The speed at which the cost is 0 is the target: x* = 0.5·2·tanh(a/2).
+            let expected = 0.5 * 2.0 * (a / 2.0).tanh();
+            let at = rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[0.0, expected]), &[a]);
+            assert!(at.abs() < 1e-12, "a = {a}: cost {at} at x* = {expected}");
+            expected
+        };
+        assert!(target(3.0) < target(4.0) && target(4.0) < 1.0, "past the bound, actions still differ");
+        assert!((target(1e-3) - 0.5e-3).abs() < 1e-9, "near 0 it scales like the clip");
+        assert!((target(500.0) - 1.0).abs() < 1e-12 && (target(-500.0) + 1.0).abs() < 1e-12, "no overflow");
+        let Err(BuildError::Invalid(message)) = build_with("coordinates = [\"speed\"]\naction_squash = \"tanh\"")
+        else {
+            panic!("tanh without a bound accepted")
+        };
+        assert!(message.contains("action_bound"), "{message}");
     }
 
     #[test]
