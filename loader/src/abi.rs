@@ -13,7 +13,8 @@ pub const REGISTER_SYMBOL: &str = "rlmpc_plugin_register";
 pub const MAGIC: u64 = u64::from_le_bytes(*b"RLMPCABI");
 /// Version of the plugin protocol: the record's layout, the exported symbols and their
 /// signatures, and the plugin traits whose vtables cross the boundary. Bump it on any change
-/// to them. (2: `PolicyLearner::update` takes a `Mixing`; `Critic` split out of it.)
+/// to them. (2: `PolicyLearner::update` takes a `Mixing`; `Critic` split out of it. 3: the
+/// models' `actuation`, `StepView::actuation` and `Needs::actuation`.)
 pub const ABI_VERSION: u32 = 3;
 
 /// CPU features that change how SIMD types (`wide`, behind [`rlmpc_core::Lanes`]) are built;
