@@ -56,10 +56,12 @@ impl<M: ?Sized, C: ?Sized> RolloutJob<'_, M, C> {
             self.model.tracked(next, &mut tracked[..self.n_tracked]);
         }
         let position = if self.needs.position { self.model.position(next) } else { [R::zero(); 2] };
-        let mut actuation = [R::zero(); MAX_DIM];
+        // Filled only when a cost asks for it, so the default rollout does no extra work.
+        let mut delivered;
         let actuation = if self.needs.actuation {
-            self.model.actuation(u, &mut actuation[..u.len()]);
-            &actuation[..u.len()]
+            delivered = [R::zero(); MAX_DIM];
+            self.model.actuation(u, &mut delivered[..u.len()]);
+            &delivered[..u.len()]
         } else {
             u
         };

@@ -294,8 +294,6 @@ mod tests {
             model.actuation(&u, &mut power);
             let mut next = [0.0; 8];
             model.step(&x, &u, &mut next);
-            let mut idle = [0.0; 8];
-            model.step(&x, &[0.0, 0.0], &mut idle);
             // Gymnasium charges 0.3 per frame of full main power and 0.03 of full side power.
             let fuel = model.reward(&x, &u, &next, None) - model.reward(&x, &[0.0, 0.0], &next, None);
             assert!((fuel + 0.3 * power[0] + 0.03 * power[1]).abs() < 1e-12, "u = {u:?}: {power:?}, fuel {fuel}");
