@@ -133,9 +133,10 @@ fn set_overrides_reach_the_run_directory_and_bad_ones_name_the_key() {
 
 #[test]
 fn every_shipped_sweep_file_plans() {
-    for (domain, trained, pure) in [("acrobot", 15, 5), ("lunar_lander", 15, 5), ("racing", 15, 5)] {
+    for (domain, trained, pure) in [("acrobot", 20, 5), ("lunar_lander", 20, 5), ("racing", 20, 5)] {
         let plan = stdout_of(rlmpc().args(["sweep", "plan", &format!("configs/sweeps/{domain}_table1.toml")]));
-        assert!(plan.starts_with("20 runs: 4 settings × 5 seeds"), "{plan}");
+        assert!(plan.starts_with("25 runs: 5 settings × 5 seeds"), "{plan}");
+        assert!(plan.contains(&format!("runs/sweeps/{domain}_table1/flat_sac-seed4")), "{plan}");
         assert_eq!(plan.matches("train 1000000").count(), trained, "{plan}");
         assert_eq!(plan.matches("pure MPPI").count(), pure, "{plan}");
         let plan = stdout_of(rlmpc().args(["sweep", "plan", &format!("configs/sweeps/{domain}_table2.toml")]));

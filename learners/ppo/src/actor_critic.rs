@@ -6,6 +6,8 @@ use dfdx::prelude::*;
 use rand::Rng;
 use rlmpc_learner_kit::{Param, Parameter};
 
+use super::loss::{LossStats, LossTargets};
+use super::loss_gradient::{ppo_loss_gradient, Outputs, Share};
 use super::network::{Matrix, Mlp};
 use super::value_ensemble::ValueEnsemble;
 use super::{PpoConfig, Taped, Vector};
@@ -85,6 +87,32 @@ impl ActorCritic {
             (self.log_std.tensor().retaped::<Taped>() + per_row as f32).sum::<Rank0, _>().broadcast_like(&rows);
         let values = self.critic.forward(observations.retaped::<Taped>());
         Evaluation { log_prob, entropy, values }
+    }
+
+    /// The gradient of `share.weight` · [`ppo_loss_part`](super::loss::ppo_loss_part) of these rows
+    /// (row-major observations and actions) for every parameter, in the order of
+    /// [`params`](Self::params), and the part's logged terms: the fused training pass, with the
+    /// forward and backward passes in plain Rust on the calling thread, the same function as
+    /// [`evaluate`](Self::evaluate) with that loss and dfdx's backward pass, up to rounding.
+    pub(crate) fn loss_gradient(
+        &self,
+        observations: &[f32],
+        actions: &[f32],
+        targets: &LossTargets<'_>,
+        share: Share,
+        config: &PpoConfig,
+    ) -> (Vec<Vec<f32>>, LossStats) {
+        let rows = targets.returns.len();
+        let actor = self.actor.forward_recorded(observations, rows);
+        let critic = self.critic.forward_recorded(observations, rows);
+        let values = critic.values();
+        let outputs =
+            Outputs { mean: actor.last().expect("at least one layer"), log_std: self.log_std(), values: &values };
+        let d = ppo_loss_gradient(&outputs, actions, targets, share, config);
+        let mut gradient = self.actor.backward(observations, rows, &actor, d.mean);
+        gradient.push(d.log_std);
+        gradient.extend(self.critic.backward(observations, &critic, &d.values));
+        (gradient, d.stats)
     }
 
     /// Every parameter with its checkpoint name, in a fixed order: the policy network

@@ -50,6 +50,22 @@ pub struct PpoConfig {
     /// parts' rows together (`"pooled"`), which keeps the two parts in one scale, as one mixed
     /// minibatch under per-sample mixing is.
     pub advantage_normalization: AdvantageNormalization,
+    /// How an update computes a minibatch's gradient: `"fused"` (the default), each layer's
+    /// forward and backward pass as `gemm` calls and one loop, or `"tape"`, dfdx's taped forward
+    /// and backward pass, an allocation and a pass over memory per tensor op. The same function,
+    /// up to rounding; the tape is the reference the fused pass is tested against.
+    pub backprop: Backprop,
+}
+
+/// See [`PpoConfig::backprop`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backprop {
+    /// Forward and backward passes in plain Rust over `gemm`, without a tape.
+    #[default]
+    Fused,
+    /// dfdx's taped forward pass and `backward()`.
+    Tape,
 }
 
 /// See [`PpoConfig::advantage_normalization`].
@@ -85,6 +101,7 @@ impl Default for PpoConfig {
             log_std_init: 0.0,
             virtual_value_loss: true,
             advantage_normalization: AdvantageNormalization::PerPart,
+            backprop: Backprop::Fused,
         }
     }
 }

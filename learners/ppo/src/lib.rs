@@ -5,7 +5,8 @@
 //! - [`Ppo`]: the learner — `Ppo::new(config, observation_dim, action_dim, seed)` — driven
 //!   through [`PolicyLearner`](rlmpc_core::policy::PolicyLearner): M actions and log π_old per
 //!   step (Eq. 4), V(s) and the D value heads (Alg. 2), the Eq. 10 update, checkpoints.
-//! - [`ppo_loss`]: SB3's minibatch loss on dfdx tensors, the one the update minimises;
+//! - [`ppo_loss`]: SB3's minibatch loss on dfdx tensors, the one the update minimises (by
+//!   default through a fused forward and backward pass of the same function, [`Backprop`]);
 //!   [`clip_grad_norm`] and [`explained_variance`], SB3's helpers.
 //!
 //! Networks (SB3's `ActorCriticPolicy`, `ortho_init`): the policy mean μ(s) is a tanh MLP
@@ -33,10 +34,12 @@ mod actor_critic;
 mod checkpoint;
 mod clip_grad_norm;
 mod config;
+mod dense_backward;
 mod epochs;
 mod inference;
 mod learner;
 mod loss;
+mod loss_gradient;
 mod minibatch;
 mod minibatch_gradient;
 mod network;
@@ -45,7 +48,7 @@ mod registration;
 mod value_ensemble;
 
 pub use clip_grad_norm::clip_grad_norm;
-pub use config::{AdvantageNormalization, PpoConfig};
+pub use config::{AdvantageNormalization, Backprop, PpoConfig};
 pub use learner::Ppo;
 pub use loss::{
     explained_variance, normalize_advantages, normalize_advantages_pooled, ppo_loss, LossStats, LossTargets,

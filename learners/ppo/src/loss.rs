@@ -184,7 +184,7 @@ impl std::ops::Add for LossStats {
 }
 
 /// The sum of f32 values divided by `total`, in f64 and rounded once.
-fn part_mean(values: impl Iterator<Item = f32>, total: usize) -> f32 {
+pub(crate) fn part_mean(values: impl Iterator<Item = f32>, total: usize) -> f32 {
     (values.map(f64::from).sum::<f64>() / total as f64) as f32
 }
 

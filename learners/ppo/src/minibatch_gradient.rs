@@ -13,9 +13,10 @@ use std::ops::Range;
 use dfdx::prelude::Backward;
 use rayon::prelude::*;
 
-use super::config::AdvantageNormalization;
+use super::config::{AdvantageNormalization, Backprop};
 use super::learner::Ppo;
 use super::loss::{normalize_advantages, normalize_advantages_pooled, ppo_loss_part, LossStats, LossTargets};
+use super::loss_gradient::Share;
 use super::minibatch::Columns;
 
 /// One part of a minibatch: its rows, their weight in the minibatch's loss, and its pieces —
@@ -126,9 +127,6 @@ impl Ppo {
     /// and that share's gradient.
     fn piece(&self, piece: &Piece) -> (Vec<Vec<f32>>, LossStats) {
         let rows = piece.columns.range(piece.rows.clone());
-        let observations = self.net.matrix(rows.observations, self.observation_dim);
-        let actions = self.net.matrix(rows.actions, self.action_dim);
-        let eval = self.net.evaluate(&observations, &actions);
         let targets = LossTargets {
             old_log_prob: &rows.log_probs,
             advantages: &piece.advantages[piece.rows.clone()],
@@ -136,6 +134,13 @@ impl Ppo {
             returns: &rows.returns,
         };
         let total = piece.columns.log_probs.len();
+        if self.config.backprop == Backprop::Fused {
+            let share = Share { total, value_weight: piece.value_weight, weight: piece.weight };
+            return self.net.loss_gradient(&rows.observations, &rows.actions, &targets, share, &self.config);
+        }
+        let observations = self.net.matrix(rows.observations, self.observation_dim);
+        let actions = self.net.matrix(rows.actions, self.action_dim);
+        let eval = self.net.evaluate(&observations, &actions);
         let (loss, stats) =
             ppo_loss_part(eval.log_prob, eval.entropy, eval.values, &targets, total, piece.value_weight, &self.config);
         let loss = if piece.weight == 1.0 { loss } else { loss * piece.weight };
@@ -155,7 +160,12 @@ mod tests {
 
     /// A learner and a batch of `n` tuples drawn from its own policy, with made-up targets.
     fn learner_and_batch(n: usize) -> (Ppo, Columns) {
-        let mut ppo = Ppo::new(PpoConfig::default(), 3, 2, 11).unwrap();
+        learner_and_batch_with(PpoConfig::default(), n)
+    }
+
+    /// The same with these settings.
+    fn learner_and_batch_with(config: PpoConfig, n: usize) -> (Ppo, Columns) {
+        let mut ppo = Ppo::new(config, 3, 2, 11).unwrap();
         let mut batch = Batch::default();
         for i in 0..n {
             let s = [(i as f64 * 0.37).sin(), (i as f64 * 0.11).cos(), i as f64 / n as f64];
@@ -165,6 +175,55 @@ mod tests {
         }
         let features = ppo.features(&batch.observations);
         (ppo, Columns::new(&batch, features, 3, 2))
+    }
+
+    /// `ppo`'s gradient of `parts` by the fused pass and by dfdx's tape agree to rounding.
+    fn fused_and_taped_agree(config: PpoConfig, parts: impl Fn(&Columns) -> Vec<Part>, what: &str) {
+        let (mut ppo, mut columns) = learner_and_batch_with(config, 48);
+        // Old log-probabilities away from the current ones, so that ratios fall on both sides
+        // of the clip range.
+        columns.log_probs.iter_mut().enumerate().for_each(|(i, lp)| *lp += (i % 5) as f32 * 0.15 - 0.3);
+        let fused = ppo.minibatch_gradient(&parts(&columns));
+        ppo.config.backprop = Backprop::Tape;
+        let taped = ppo.minibatch_gradient(&parts(&columns));
+        let close = |got: f32, want: f32| (got - want).abs() <= 1e-5 * want.abs().max(1e-2);
+        assert!(close(fused.loss, taped.loss), "{what}: loss {} vs {}", fused.loss, taped.loss);
+        let (f, t) = (fused.first_part, taped.first_part);
+        for (name, got, want) in [
+            ("policy_loss", f.policy_loss, t.policy_loss),
+            ("value_loss", f.value_loss, t.value_loss),
+            ("entropy_loss", f.entropy_loss, t.entropy_loss),
+            ("approx_kl", f.approx_kl, t.approx_kl),
+            ("clip_fraction", f.clip_fraction, t.clip_fraction),
+        ] {
+            assert!(close(got, want), "{what}: {name} {got} vs {want}");
+        }
+        assert!(t.clip_fraction > 0.0 && t.clip_fraction < 1.0, "{what}: some ratios are clipped, not all");
+        for ((name, _), (got, want)) in ppo.net.params().iter().zip(fused.gradient.iter().zip(&taped.gradient)) {
+            let scale = want.iter().fold(0.0f32, |m, g| m.max(g.abs()));
+            let worst = got.iter().zip(want).fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+            assert!(
+                worst <= 1e-4 * scale.max(1e-6),
+                "{what}, {name}: fused differs from the tape by {worst} (largest |g| {scale})"
+            );
+        }
+    }
+
+    #[test]
+    fn the_fused_pass_computes_the_tapes_gradient() {
+        let halves = |c: &Columns| vec![Part::halves(c.clone())];
+        fused_and_taped_agree(PpoConfig::default(), halves, "Table 3");
+        let entropy_and_value_clip = PpoConfig { ent_coef: 0.01, clip_range_vf: Some(0.05), ..PpoConfig::default() };
+        fused_and_taped_agree(entropy_and_value_clip, halves, "ent_coef and clip_range_vf");
+        for (critic_hidden, value_heads) in [(vec![16], 1), (vec![], 3), (vec![8, 8, 8], 2)] {
+            let config = PpoConfig { critic_hidden: critic_hidden.clone(), value_heads, ..PpoConfig::default() };
+            fused_and_taped_agree(config, halves, &format!("critic {critic_hidden:?} × {value_heads}"));
+        }
+        let config = PpoConfig { actor_hidden: vec![], ..PpoConfig::default() };
+        fused_and_taped_agree(config, halves, "a linear policy");
+        let weighted =
+            |c: &Columns| vec![Part::whole(c.range(0..24), 0.7, 1.0), Part::whole(c.range(24..48), 0.3, 0.0)];
+        fused_and_taped_agree(PpoConfig::default(), weighted, "two weighted parts, one without its value term");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 use rlmpc_learner_kit::{Param, Parameter};
 
+use super::dense_backward::{dense_backward, tanh_backward};
 use super::inference;
 pub(crate) use super::Matrix;
 
@@ -115,6 +116,43 @@ impl Mlp {
             }
             output
         })
+    }
+
+    /// Each layer's output for `rows` inputs, tanh applied on all but the last (the network's
+    /// output), as [`Mlp::backward`] needs them; on the calling thread.
+    pub(crate) fn forward_recorded(&self, inputs: &[f32], rows: usize) -> Vec<Vec<f32>> {
+        let last = self.layers.len() - 1;
+        let mut outputs: Vec<Vec<f32>> = Vec::with_capacity(self.layers.len());
+        for (k, layer) in self.layers.iter().enumerate() {
+            let x = outputs.last().map_or(inputs, Vec::as_slice);
+            let y = inference::dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
+            outputs.push(y);
+        }
+        outputs
+    }
+
+    /// The gradient of each parameter, in the order of [`params`](Self::params), given
+    /// `d_output` = dL/d(output) and the layers' `outputs` from [`Mlp::forward_recorded`] on
+    /// the same `inputs`.
+    pub(crate) fn backward(
+        &self,
+        inputs: &[f32],
+        rows: usize,
+        outputs: &[Vec<f32>],
+        d_output: Vec<f32>,
+    ) -> Vec<Vec<f32>> {
+        let mut gradients = vec![Vec::new(); 2 * self.layers.len()];
+        let mut d = d_output;
+        for (k, layer) in self.layers.iter().enumerate().rev() {
+            let x = if k == 0 { inputs } else { &outputs[k - 1] };
+            let g = dense_backward(x, layer.inputs(), rows, layer.weight.values(), &d, k > 0);
+            (gradients[2 * k], gradients[2 * k + 1]) = (g.weight, g.bias);
+            if let Some(mut d_input) = g.input {
+                tanh_backward(&mut d_input, layer.inputs(), x, layer.inputs());
+                d = d_input;
+            }
+        }
+        gradients
     }
 
     /// Its parameters in layer order, named `<prefix>.<layer>.weight|bias`.

@@ -8,6 +8,7 @@ use dfdx::prelude::*;
 use rand::Rng;
 use rlmpc_learner_kit::{Param, Parameter};
 
+use super::dense_backward::{dense_backward, tanh_backward};
 use super::inference;
 use super::network::{layer_gain, orthogonal_weight, taped_tanh, Dense, Matrix};
 
@@ -27,6 +28,28 @@ impl StackedDense {
 
     fn heads(&self) -> usize {
         self.bias.tensor().shape().0
+    }
+}
+
+/// The layers' outputs of one forward pass of the heads, for [`ValueEnsemble::backward`].
+pub(crate) struct EnsembleRecord {
+    rows: usize,
+    /// The first layer's output for every head, `[n][D·h₁]`, tanh applied if more layers follow.
+    packed: Vec<f32>,
+    /// Per head, each later layer's output `[n][out]`.
+    heads: Vec<Vec<Vec<f32>>>,
+}
+
+impl EnsembleRecord {
+    /// Each head's V_d(s), `[D][n]`.
+    pub(crate) fn values(&self) -> Vec<f32> {
+        if self.heads.iter().all(|layers| !layers.is_empty()) {
+            self.heads.iter().flat_map(|layers| layers.last().expect("not empty").iter().copied()).collect()
+        } else {
+            // One layer: `packed` is `[n][D]`.
+            let heads = self.packed.len() / self.rows;
+            (0..heads * self.rows).map(|i| self.packed[(i % self.rows) * heads + i / self.rows]).collect()
+        }
     }
 }
 
@@ -112,6 +135,77 @@ impl ValueEnsemble {
             }
             out
         })
+    }
+
+    /// Every layer's output for `rows` inputs, as [`ValueEnsemble::backward`] needs them; on
+    /// the calling thread. `rows` must be at least 1.
+    pub(crate) fn forward_recorded(&self, inputs: &[f32], rows: usize) -> EnsembleRecord {
+        let (weight, bias) = (self.first.weight.values(), self.first.bias.values());
+        let packed = inference::dense(inputs, self.first.inputs(), rows, weight, bias, !self.rest.is_empty());
+        let first_width = bias.len() / self.heads;
+        let heads = (0..self.heads)
+            .map(|d| {
+                let mut outputs: Vec<Vec<f32>> = Vec::with_capacity(self.rest.len());
+                for (l, layer) in self.rest.iter().enumerate() {
+                    let (x, stride) = match outputs.last() {
+                        None => (&packed[d * first_width..], self.heads * first_width),
+                        Some(previous) => (previous.as_slice(), previous.len() / rows),
+                    };
+                    let (weight, bias) = layer.head(d);
+                    outputs.push(inference::dense(x, stride, rows, weight, bias, l + 1 < self.rest.len()));
+                }
+                outputs
+            })
+            .collect();
+        EnsembleRecord { rows, packed, heads }
+    }
+
+    /// The gradient of each parameter, in the order of [`params`](Self::params), given
+    /// `d_values` = dL/dV_d, `[D][n]`, and the `record` of [`forward_recorded`](Self::forward_recorded)
+    /// on the same `inputs`.
+    pub(crate) fn backward(&self, inputs: &[f32], record: &EnsembleRecord, d_values: &[f32]) -> Vec<Vec<f32>> {
+        let (heads, rows) = (self.heads, record.rows);
+        let first_width = self.first.bias.values().len() / heads;
+        let mut d_packed = vec![0.0f32; rows * heads * first_width];
+        let mut rest: Vec<(Vec<f32>, Vec<f32>)> = self
+            .rest
+            .iter()
+            .map(|layer| (vec![0.0; layer.weight.values().len()], vec![0.0; layer.bias.values().len()]))
+            .collect();
+        if self.rest.is_empty() {
+            // One layer: its outputs `[n][D]` are the values.
+            for (d, column) in d_values.chunks_exact(rows).enumerate() {
+                column.iter().enumerate().for_each(|(r, v)| d_packed[r * heads + d] = *v);
+            }
+        }
+        for d in (0..heads).filter(|_| !self.rest.is_empty()) {
+            let mut d_y = d_values[d * rows..][..rows].to_vec();
+            for (l, layer) in self.rest.iter().enumerate().rev() {
+                let (x, stride) = match l {
+                    0 => (&record.packed[d * first_width..], heads * first_width),
+                    _ => (record.heads[d][l - 1].as_slice(), record.heads[d][l - 1].len() / rows),
+                };
+                let (weight, bias) = layer.head(d);
+                let g = dense_backward(x, stride, rows, weight, &d_y, true);
+                rest[l].0[d * weight.len()..][..weight.len()].copy_from_slice(&g.weight);
+                rest[l].1[d * bias.len()..][..bias.len()].copy_from_slice(&g.bias);
+                let mut d_x = g.input.expect("asked for");
+                let width = weight.len() / bias.len();
+                tanh_backward(&mut d_x, width, x, stride);
+                if l == 0 {
+                    for (r, row) in d_x.chunks_exact(width).enumerate() {
+                        d_packed[(r * heads + d) * first_width..][..width].copy_from_slice(row);
+                    }
+                }
+                d_y = d_x;
+            }
+        }
+        let first = dense_backward(inputs, self.first.inputs(), rows, self.first.weight.values(), &d_packed, false);
+        let mut gradients = vec![first.weight, first.bias];
+        for (weight, bias) in rest {
+            gradients.extend([weight, bias]);
+        }
+        gradients
     }
 
     /// Its parameters named `<prefix>.<layer>.weight|bias`: layer 0 packed `[inputs][D·h₁]`,
