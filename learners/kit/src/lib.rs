@@ -5,6 +5,8 @@
 //!   values, and the flat view of it that the optimiser and checkpoints use;
 //! - [`Adam`]: `torch.optim.Adam` on flat f32 arrays, written out so that its moments can be
 //!   checkpointed, with the first-moment update of each learner's reference ([`FirstMoment`]);
+//! - [`dense`]: dense layers' forward and backward passes in plain Rust over `gemm`, for the
+//!   learners' fused training passes;
 //! - [`checkpoint_file`], [`f32_bytes`] and [`rng_state`]: the safetensors container of a
 //!   checkpoint, and how it encodes f32 tensors and ChaCha streams.
 //!
@@ -15,6 +17,7 @@
 
 mod adam;
 pub mod checkpoint_file;
+pub mod dense;
 pub mod f32_bytes;
 mod parameter;
 pub mod rng_state;

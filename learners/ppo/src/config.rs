@@ -1,5 +1,6 @@
 //! PPO's settings, with the paper's defaults (Table 3) and Stable-Baselines3's for the rest.
 
+use rlmpc_learner_kit::dense::Backprop;
 use serde::{Deserialize, Serialize};
 
 /// Settings of [`Ppo`](super::Ppo). Defaults: paper Table 3, and SB3's `PPO` defaults where the
@@ -55,17 +56,6 @@ pub struct PpoConfig {
     /// and backward pass, an allocation and a pass over memory per tensor op. The same function,
     /// up to rounding; the tape is the reference the fused pass is tested against.
     pub backprop: Backprop,
-}
-
-/// See [`PpoConfig::backprop`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Backprop {
-    /// Forward and backward passes in plain Rust over `gemm`, without a tape.
-    #[default]
-    Fused,
-    /// dfdx's taped forward pass and `backward()`.
-    Tape,
 }
 
 /// See [`PpoConfig::advantage_normalization`].

@@ -34,7 +34,6 @@ mod actor_critic;
 mod checkpoint;
 mod clip_grad_norm;
 mod config;
-mod dense_backward;
 mod epochs;
 mod inference;
 mod learner;
@@ -48,11 +47,12 @@ mod registration;
 mod value_ensemble;
 
 pub use clip_grad_norm::clip_grad_norm;
-pub use config::{AdvantageNormalization, Backprop, PpoConfig};
+pub use config::{AdvantageNormalization, PpoConfig};
 pub use learner::Ppo;
 pub use loss::{
     explained_variance, normalize_advantages, normalize_advantages_pooled, ppo_loss, LossStats, LossTargets,
 };
+pub use rlmpc_learner_kit::dense::Backprop;
 
 use dfdx::prelude::{Cpu, NoneTape, OwnedTape, Tensor};
 

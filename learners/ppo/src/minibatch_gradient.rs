@@ -13,7 +13,9 @@ use std::ops::Range;
 use dfdx::prelude::Backward;
 use rayon::prelude::*;
 
-use super::config::{AdvantageNormalization, Backprop};
+use rlmpc_learner_kit::dense::Backprop;
+
+use super::config::AdvantageNormalization;
 use super::learner::Ppo;
 use super::loss::{normalize_advantages, normalize_advantages_pooled, ppo_loss_part, LossStats, LossTargets};
 use super::loss_gradient::Share;

@@ -5,9 +5,9 @@
 use dfdx::prelude::*;
 use rand::Rng;
 use rand_distr::StandardNormal;
+use rlmpc_learner_kit::dense::{self, Activation, Layer, Rows, Wanted, WeightLayout};
 use rlmpc_learner_kit::{Param, Parameter};
 
-use super::dense_backward::{dense_backward, tanh_backward};
 use super::inference;
 pub(crate) use super::Matrix;
 
@@ -53,6 +53,11 @@ impl Dense {
             weight: Parameter::new(dev, weight, (inputs, outputs)),
             bias: Parameter::new(dev, vec![0.0; outputs], (outputs,)),
         }
+    }
+
+    /// Its weights as the plain-Rust passes read them.
+    pub(crate) fn as_layer(&self) -> Layer<'_> {
+        Layer { weight: self.weight.values(), bias: self.bias.values(), layout: WeightLayout::InputsByOutputs }
     }
 
     /// Its number of inputs.
@@ -144,11 +149,16 @@ impl Mlp {
         let mut gradients = vec![Vec::new(); 2 * self.layers.len()];
         let mut d = d_output;
         for (k, layer) in self.layers.iter().enumerate().rev() {
-            let x = if k == 0 { inputs } else { &outputs[k - 1] };
-            let g = dense_backward(x, layer.inputs(), rows, layer.weight.values(), &d, k > 0);
+            let x = Rows {
+                data: if k == 0 { inputs } else { &outputs[k - 1] },
+                rows,
+                width: layer.inputs(),
+                stride: layer.inputs(),
+            };
+            let g = dense::backward(x, layer.as_layer(), &d, Wanted { parameters: true, input: k > 0 }, false);
             (gradients[2 * k], gradients[2 * k + 1]) = (g.weight, g.bias);
             if let Some(mut d_input) = g.input {
-                tanh_backward(&mut d_input, layer.inputs(), x, layer.inputs());
+                dense::activation_backward(&mut d_input, x, Activation::Tanh);
                 d = d_input;
             }
         }

@@ -6,9 +6,9 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::dense::{self, Activation, Layer, Rows, Wanted, WeightLayout};
 use rlmpc_learner_kit::{Param, Parameter};
 
-use super::dense_backward::{dense_backward, tanh_backward};
 use super::inference;
 use super::network::{layer_gain, orthogonal_weight, taped_tanh, Dense, Matrix};
 
@@ -186,21 +186,24 @@ impl ValueEnsemble {
                     _ => (record.heads[d][l - 1].as_slice(), record.heads[d][l - 1].len() / rows),
                 };
                 let (weight, bias) = layer.head(d);
-                let g = dense_backward(x, stride, rows, weight, &d_y, true);
+                let layer = Layer { weight, bias, layout: WeightLayout::InputsByOutputs };
+                let x = Rows { data: x, rows, width: layer.inputs(), stride };
+                let g = dense::backward(x, layer, &d_y, Wanted { parameters: true, input: true }, false);
                 rest[l].0[d * weight.len()..][..weight.len()].copy_from_slice(&g.weight);
                 rest[l].1[d * bias.len()..][..bias.len()].copy_from_slice(&g.bias);
                 let mut d_x = g.input.expect("asked for");
-                let width = weight.len() / bias.len();
-                tanh_backward(&mut d_x, width, x, stride);
+                dense::activation_backward(&mut d_x, x, Activation::Tanh);
                 if l == 0 {
-                    for (r, row) in d_x.chunks_exact(width).enumerate() {
-                        d_packed[(r * heads + d) * first_width..][..width].copy_from_slice(row);
+                    for (r, row) in d_x.chunks_exact(x.width).enumerate() {
+                        d_packed[(r * heads + d) * first_width..][..x.width].copy_from_slice(row);
                     }
                 }
                 d_y = d_x;
             }
         }
-        let first = dense_backward(inputs, self.first.inputs(), rows, self.first.weight.values(), &d_packed, false);
+        let x = Rows { data: inputs, rows, width: self.first.inputs(), stride: self.first.inputs() };
+        let wanted = Wanted { parameters: true, input: false };
+        let first = dense::backward(x, self.first.as_layer(), &d_packed, wanted, false);
         let mut gradients = vec![first.weight, first.bias];
         for (weight, bias) in rest {
             gradients.extend([weight, bias]);

@@ -4,6 +4,7 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::dense::{self, Activation, Rows, Wanted};
 use rlmpc_learner_kit::Param;
 
 use super::network::{Linear, Mlp};
@@ -70,12 +71,81 @@ impl Actor {
         Self { dev: dev.clone(), latent, mu, log_std }
     }
 
-    /// μ(s) and the clamped log σ(s) for a batch `[n][observation_dim]`, without a tape.
-    pub(crate) fn gaussian(&self, observations: &Matrix) -> (Vec<f32>, Vec<f32>) {
-        let latent = self.latent.forward(observations.clone());
-        let mean = self.mu.forward(latent.clone()).as_vec();
-        let log_std = self.log_std.forward(latent).clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1).as_vec();
+    /// The latent network's layer outputs, μ(s) and the log σ head's output before the clamp,
+    /// for the rows of `observations`, in plain Rust.
+    fn heads(&self, observations: Rows) -> (Vec<Vec<f32>>, Vec<f32>, Vec<f32>) {
+        let latent = self.latent.forward_recorded(observations);
+        let features = latent_rows(observations, &latent);
+        let mean = dense::forward(features, self.mu.as_layer(), Activation::Identity, true);
+        let log_std_raw = dense::forward(features, self.log_std.as_layer(), Activation::Identity, true);
+        (latent, mean, log_std_raw)
+    }
+
+    /// μ(s) and the clamped log σ(s) for the rows of `observations`, in plain Rust.
+    pub(crate) fn gaussian(&self, observations: Rows) -> (Vec<f32>, Vec<f32>) {
+        let (_, mean, mut log_std) = self.heads(observations);
+        log_std.iter_mut().for_each(|l| *l = l.clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1));
         (mean, log_std)
+    }
+
+    /// [`sample`](Self::sample) in plain Rust, with the latent network's outputs that
+    /// [`backward`](Self::backward) needs.
+    pub(crate) fn sample_recorded(&self, observations: Rows, noise: &[f32]) -> (SampleValues, Vec<Vec<f32>>) {
+        let (latent, mean, log_std_raw) = self.heads(observations);
+        let action_dim = self.mu.as_layer().outputs();
+        let log_std: Vec<f32> = log_std_raw.iter().map(|l| l.clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1)).collect();
+        let gaussian_actions: Vec<f32> =
+            mean.iter().zip(&log_std).zip(noise).map(|((m, l), z)| m + l.exp() * z).collect();
+        let actions: Vec<f32> = gaussian_actions.iter().map(|u| u.tanh()).collect();
+        let log_prob = (0..observations.rows)
+            .map(|i| {
+                let row = i * action_dim..(i + 1) * action_dim;
+                let log_std_sum: f32 = log_std[row.clone()].iter().sum();
+                let constant =
+                    noise[row.clone()].iter().map(|&z| -0.5 * f64::from(z).powi(2) - HALF_LN_2PI).sum::<f64>() as f32;
+                let correction: f32 = actions[row].iter().map(|a| ((-(a * a) + 1.0) + SQUASH_EPSILON).ln()).sum();
+                -log_std_sum + constant - correction
+            })
+            .collect();
+        let values = SampleValues { mean, log_std_raw, log_std, gaussian_actions, actions, log_prob };
+        (values, latent)
+    }
+
+    /// The gradient of every parameter, in the order of [`params`](Self::params), given dL/da
+    /// (`d_actions`, `[n][A]`) and dL/d log π (`d_log_prob`, `[n]`) of a draw of
+    /// [`sample_recorded`](Self::sample_recorded) on `observations` with `noise`:
+    /// ```text
+    /// ∂L/∂u = (∂L/∂a + ∂L/∂log π · 2a/(1 − a² + ε))·(1 − a²),   ∂L/∂μ = ∂L/∂u
+    /// ∂L/∂log σ = (−∂L/∂log π + ∂L/∂u·σ·z)·[−20 ≤ raw log σ ≤ 2]
+    /// ```
+    pub(crate) fn backward(
+        &self,
+        observations: Rows,
+        (draw, latent): (&SampleValues, &[Vec<f32>]),
+        noise: &[f32],
+        d_actions: &[f32],
+        d_log_prob: &[f32],
+    ) -> Vec<Vec<f32>> {
+        let action_dim = self.mu.as_layer().outputs();
+        let mut d_mean = vec![0.0f32; d_actions.len()];
+        let mut d_log_std = vec![0.0f32; d_actions.len()];
+        for (k, (d_mean, d_log_std)) in d_mean.iter_mut().zip(&mut d_log_std).enumerate() {
+            let (a, d_lp) = (draw.actions[k], d_log_prob[k / action_dim]);
+            let d_u = (d_actions[k] + d_lp * (2.0 * a / (1.0 - a * a + SQUASH_EPSILON))) * (1.0 - a * a);
+            *d_mean = d_u;
+            let inside = (LOG_STD_RANGE.0..=LOG_STD_RANGE.1).contains(&draw.log_std_raw[k]);
+            *d_log_std = if inside { -d_lp + d_u * draw.log_std[k].exp() * noise[k] } else { 0.0 };
+        }
+        let features = latent_rows(observations, latent);
+        let both = Wanted { parameters: true, input: true };
+        let mu = dense::backward(features, self.mu.as_layer(), &d_mean, both, true);
+        let log_std = dense::backward(features, self.log_std.as_layer(), &d_log_std, both, true);
+        let mut d_latent = mu.input.expect("asked for");
+        d_latent.iter_mut().zip(log_std.input.expect("asked for")).for_each(|(d, e)| *d += e);
+        let (mut gradients, _) =
+            self.latent.backward(observations, latent, d_latent, Wanted { parameters: true, input: false });
+        gradients.extend([mu.weight, mu.bias, log_std.weight, log_std.bias]);
+        gradients
     }
 
     /// The squashed-Gaussian draw with the standard normals `noise` (`[n][A]`), as SB3's
@@ -143,6 +213,11 @@ impl Actor {
         out.push(&mut self.log_std.bias);
         out
     }
+}
+
+/// The latent network's output rows: its last layer's, or the observations when it has none.
+fn latent_rows<'a>(observations: Rows<'a>, latent: &'a [Vec<f32>]) -> Rows<'a> {
+    latent.last().map_or(observations, |y| Rows::packed(y, y.len() / observations.rows.max(1)))
 }
 
 /// log π of one component of a squashed action `action` ∈ [−1, 1] under N(μ, exp(log σ)²),

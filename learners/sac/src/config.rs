@@ -1,5 +1,6 @@
 //! SAC's settings, with the paper's defaults (Table 4) and Stable-Baselines3 2.9.2's for the rest.
 
+use rlmpc_learner_kit::dense::Backprop;
 use serde::{Deserialize, Serialize};
 
 /// The entropy coefficient α: SB3's `ent_coef`, `"auto"`, `"auto_<x>"` or a number.
@@ -87,6 +88,10 @@ pub struct SacConfig {
     pub target_update_interval: usize,
     /// Network sizes (SB3: `{pi: [256, 256], qf: [256, 256]}`).
     pub net_arch: NetArch,
+    /// How a gradient step computes its gradients: `"fused"` (the default), the networks'
+    /// forward and backward passes in plain Rust with the losses' gradients in closed form, or
+    /// `"tape"`, dfdx's taped passes. The same step up to rounding; both are checked against SB3.
+    pub backprop: Backprop,
 }
 
 impl Default for SacConfig {
@@ -103,6 +108,7 @@ impl Default for SacConfig {
             target_entropy: TargetEntropy::Auto("auto".into()),
             target_update_interval: 1,
             net_arch: NetArch { pi: vec![256, 256], qf: vec![256, 256] },
+            backprop: Backprop::Fused,
         }
     }
 }

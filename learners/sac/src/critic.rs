@@ -3,10 +3,28 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::dense::{Rows, Wanted};
 use rlmpc_learner_kit::Param;
 
 use super::network::Mlp;
 use super::{Matrix, Vector};
+
+/// The layers' outputs of one plain forward pass of the twin networks.
+pub(crate) struct TwinRecord {
+    /// [s, a] per row.
+    inputs: Vec<f32>,
+    /// dim S + dim A.
+    width: usize,
+    action_dim: usize,
+    outputs: [Vec<Vec<f32>>; 2],
+}
+
+impl TwinRecord {
+    /// Q_k per row.
+    pub(crate) fn q(&self, k: usize) -> &[f32] {
+        self.outputs[k].last().expect("a Q network has layers")
+    }
+}
 
 /// The twin Q networks (the critic, or its Polyak-averaged target).
 #[derive(Clone)]
@@ -40,6 +58,52 @@ impl TwinCritic {
             mlp.forward(input).reshape_like(&(rows,))
         };
         [q(&self.q[0], actions), q(&self.q[1], second)]
+    }
+
+    /// Q_0 and Q_1 for rows of observations and actions (row-major), in plain Rust, with every
+    /// layer's output for [`backward`](Self::backward).
+    pub(crate) fn forward_recorded(&self, observations: &[f32], actions: &[f32], action_dim: usize) -> TwinRecord {
+        let rows = actions.len() / action_dim;
+        let observation_dim = observations.len() / rows.max(1);
+        let inputs: Vec<f32> = observations
+            .chunks_exact(observation_dim)
+            .zip(actions.chunks_exact(action_dim))
+            .flat_map(|(s, a)| s.iter().chain(a).copied())
+            .collect();
+        let width = observation_dim + action_dim;
+        let x = Rows::packed(&inputs, width);
+        let outputs = [self.q[0].forward_recorded(x), self.q[1].forward_recorded(x)];
+        TwinRecord { inputs, width, action_dim, outputs }
+    }
+
+    /// The gradients of both networks' parameters, in the order of [`params`](Self::params),
+    /// and of the actions (the sum over both), each when `wanted`, given dL/dQ_k (`d_q`) and
+    /// the `record` of [`forward_recorded`](Self::forward_recorded).
+    pub(crate) fn backward(
+        &self,
+        record: &TwinRecord,
+        d_q: [Vec<f32>; 2],
+        wanted: Wanted,
+    ) -> (Vec<Vec<f32>>, Option<Vec<f32>>) {
+        let width = record.width;
+        let x = Rows::packed(&record.inputs, width);
+        let mut gradients = Vec::new();
+        let mut d_actions: Option<Vec<f32>> = None;
+        for ((mlp, outputs), d) in self.q.iter().zip(&record.outputs).zip(d_q) {
+            let (g, d_input) = mlp.backward(x, outputs, d, wanted);
+            gradients.extend(g);
+            if let Some(d_input) = d_input {
+                let this = d_input.chunks_exact(width).flat_map(|row| row[width - record.action_dim..].iter().copied());
+                d_actions = Some(match d_actions {
+                    None => this.collect(),
+                    Some(mut sum) => {
+                        sum.iter_mut().zip(this).for_each(|(s, d)| *s += d);
+                        sum
+                    }
+                });
+            }
+        }
+        (gradients, d_actions)
     }
 
     /// Its parameters under their SB3 `state_dict` names, `qf0.<0, 2, 4>.weight|bias`, then `qf1.…`.

@@ -1,5 +1,6 @@
 //! One gradient step of SB3's `SAC.train`, in its order (sac.py), on a sampled batch with the
-//! standard normals of its two policy draws given, so that a recorded step can be replayed:
+//! standard normals of its two policy draws given, so that a recorded step can be replayed —
+//! on dfdx's tapes here, or fused (`fused_step`):
 //!
 //! 1. a_π, log π(a_π|s) from the current actor (noise `pi`);
 //! 2. learned α: α = exp(log α) before this step's change; loss −mean(log α·(log π + H̄)) with
@@ -13,6 +14,7 @@
 //!    Polyak averaging of the target critics towards the critics.
 
 use dfdx::prelude::*;
+use rlmpc_learner_kit::dense::Backprop;
 use rlmpc_learner_kit::Param;
 
 use super::actor::SampleValues;
@@ -65,7 +67,8 @@ pub struct StepRecord {
     pub actor_grads: Vec<(String, Vec<f32>)>,
 }
 
-fn mean(values: &[f32]) -> f32 {
+/// The mean in f64, rounded once.
+pub(crate) fn mean(values: &[f32]) -> f32 {
     (values.iter().map(|&x| f64::from(x)).sum::<f64>() / values.len() as f64) as f32
 }
 
@@ -86,17 +89,25 @@ impl Sac {
             "sac: a batch of {n} rows must have [{n}][{o}] observations and [{n}][{a}] actions"
         );
         assert!(noise.pi.len() == n * a && noise.next.len() == n * a, "sac: noise must be [{n}][{a}] per draw");
-        let observations = self.dev.tensor_from_vec(batch.observations.clone(), (n, o));
-        let next_observations = self.dev.tensor_from_vec(batch.next_observations.clone(), (n, o));
+        let mut record = match self.config.backprop {
+            Backprop::Fused => self.fused_step(batch, noise),
+            Backprop::Tape => self.taped_step(batch, noise),
+        };
+        // 6. The target critics.
+        record.target_updated = index.is_multiple_of(self.config.target_update_interval);
+        if record.target_updated {
+            self.critic_target.polyak_towards(&self.critic, self.config.tau);
+        }
+        record
+    }
 
-        // 1. The current policy's draw, kept on its tape for the actor loss.
-        let pi = self.actor.sample(observations.retaped::<Taped>(), &noise.pi);
-
-        // 2. α before its update, then the update of log α.
-        let (ent_coef, ent_coef_loss) = match &mut self.log_ent_coef {
+    /// Step 2: α before its update (the return), then the update of a learned log α from the
+    /// current draw's log π; the loss and its gradient with respect to log α.
+    pub(crate) fn update_ent_coef(&mut self, log_prob: &[f32]) -> (f32, Option<(f32, f32)>) {
+        match &mut self.log_ent_coef {
             Some(log_ent_coef) => {
                 let log_alpha = log_ent_coef.values()[0];
-                let shifted: Vec<f32> = pi.values.log_prob.iter().map(|&lp| lp + self.target_entropy as f32).collect();
+                let shifted: Vec<f32> = log_prob.iter().map(|&lp| lp + self.target_entropy as f32).collect();
                 let loss = -mean(&shifted.iter().map(|&x| log_alpha * x).collect::<Vec<_>>());
                 let gradient = -mean(&shifted);
                 let optimizer = self.optimizers.ent_coef.as_mut().expect("a learned α has an optimiser");
@@ -104,17 +115,45 @@ impl Sac {
                 (log_alpha.exp(), Some((loss, gradient)))
             }
             None => (self.fixed_ent_coef, None),
-        };
+        }
+    }
+
+    /// Step 3 from the target critics' Q̄_k(s′, a′) and log π(a′|s′): min_k Q̄_k, that minus
+    /// α·log π, and y.
+    pub(crate) fn td_target(
+        &self,
+        batch: &Transitions,
+        next_q_values: &[Vec<f32>; 2],
+        next_log_prob: &[f32],
+        ent_coef: f32,
+    ) -> [Vec<f32>; 3] {
+        let next_q_min: Vec<f32> = next_q_values[0].iter().zip(&next_q_values[1]).map(|(x, y)| x.min(*y)).collect();
+        let next_q_minus_ent: Vec<f32> =
+            next_q_min.iter().zip(next_log_prob).map(|(q, lp)| q - ent_coef * lp).collect();
+        let gamma = self.config.gamma as f32;
+        let target_q_values: Vec<f32> = (0..batch.len())
+            .map(|i| batch.rewards[i] + ((1.0 - batch.dones[i]) * gamma) * next_q_minus_ent[i])
+            .collect();
+        [next_q_min, next_q_minus_ent, target_q_values]
+    }
+
+    /// Steps 1–5 on dfdx's tapes.
+    fn taped_step(&mut self, batch: &Transitions, noise: &StepNoise) -> StepRecord {
+        let (o, a, n) = (self.observation_dim, self.action_dim, batch.len());
+        let observations = self.dev.tensor_from_vec(batch.observations.clone(), (n, o));
+        let next_observations = self.dev.tensor_from_vec(batch.next_observations.clone(), (n, o));
+
+        // 1. The current policy's draw, kept on its tape for the actor loss.
+        let pi = self.actor.sample(observations.retaped::<Taped>(), &noise.pi);
+
+        // 2. α before its update, then the update of log α.
+        let (ent_coef, ent_coef_loss) = self.update_ent_coef(&pi.values.log_prob);
 
         // 3. The TD target, from the target critics and the actor before its update.
         let next = self.actor.sample(next_observations.clone(), &noise.next);
         let next_q_values = self.critic_target.forward(&next_observations, next.actions).map(|q| q.as_vec());
-        let next_q_min: Vec<f32> = next_q_values[0].iter().zip(&next_q_values[1]).map(|(x, y)| x.min(*y)).collect();
-        let next_q_minus_ent: Vec<f32> =
-            next_q_min.iter().zip(&next.values.log_prob).map(|(q, lp)| q - ent_coef * lp).collect();
-        let gamma = self.config.gamma as f32;
-        let target_q_values: Vec<f32> =
-            (0..n).map(|i| batch.rewards[i] + ((1.0 - batch.dones[i]) * gamma) * next_q_minus_ent[i]).collect();
+        let [next_q_min, next_q_minus_ent, target_q_values] =
+            self.td_target(batch, &next_q_values, &next.values.log_prob, ent_coef);
 
         // 4. The critics' loss and step.
         let actions = self.dev.tensor_from_vec(batch.actions.clone(), (n, a));
@@ -140,11 +179,6 @@ impl Sac {
         let gradients: Vec<Vec<f32>> = actor_grads.iter().map(|(_, g)| g.clone()).collect();
         self.optimizers.actor.step(&mut self.actor.params_mut(), &gradients);
 
-        // 6. The target critics.
-        let target_updated = index.is_multiple_of(self.config.target_update_interval);
-        if target_updated {
-            self.critic_target.polyak_towards(&self.critic, self.config.tau);
-        }
         StepRecord {
             ent_coef,
             ent_coef_loss,
@@ -159,7 +193,7 @@ impl Sac {
             q_values_pi,
             min_qf_pi: min_qf_pi_values,
             actor_loss: actor_loss_value,
-            target_updated,
+            target_updated: false,
             critic_grads,
             actor_grads,
         }

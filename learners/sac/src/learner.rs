@@ -10,6 +10,7 @@ use rand_distr::StandardNormal;
 use rlmpc_core::env::BoxSpace;
 use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
+use rlmpc_learner_kit::dense::Rows;
 use rlmpc_learner_kit::{Adam, FirstMoment, Param, Parameter};
 
 use super::action_scale::ActionScale;
@@ -190,25 +191,24 @@ impl Sac {
         out
     }
 
-    fn observations(&self, observations: &[f64]) -> Tensor<(usize, usize), f32, Cpu> {
+    /// The observations in f32, row-major.
+    fn observations(&self, observations: &[f64]) -> Vec<f32> {
         assert_eq!(observations.len() % self.observation_dim, 0, "sac: observations of the wrong length");
-        let rows = observations.len() / self.observation_dim;
-        self.dev.tensor_from_vec(observations.iter().map(|&x| x as f32).collect(), (rows, self.observation_dim))
+        observations.iter().map(|&x| x as f32).collect()
     }
 
     /// tanh(μ(s)) for each observation, `[n][A]` in [−1, 1]: the deterministic action.
     fn deterministic(&self, observations: &[f64]) -> Vec<f32> {
-        let (mean, _) = self.actor.gaussian(&self.observations(observations));
+        let observations = self.observations(observations);
+        let (mean, _) = self.actor.gaussian(Rows::packed(&observations, self.observation_dim));
         mean.into_iter().map(f32::tanh).collect()
     }
 
     /// Q_0 and Q_1 at the deterministic action, row-major `[n][2]`.
     fn twin_values(&self, observations: &[f64]) -> Vec<f64> {
         let actions = self.deterministic(observations);
-        let rows = actions.len() / self.action_dim;
-        let actions = self.dev.tensor_from_vec(actions, (rows, self.action_dim));
-        let [q0, q1] = self.critic.forward(&self.observations(observations), actions).map(|q| q.as_vec());
-        q0.iter().zip(&q1).flat_map(|(&a, &b)| [f64::from(a), f64::from(b)]).collect()
+        let q = self.critic.forward_recorded(&self.observations(observations), &actions, self.action_dim);
+        q.q(0).iter().zip(q.q(1)).flat_map(|(&a, &b)| [f64::from(a), f64::from(b)]).collect()
     }
 
     /// Draws the z of one gradient step, `[B][A]` for each draw.
@@ -272,7 +272,8 @@ impl PolicyLearner for Sac {
             let rng = &mut self.streams.actions;
             let noise: Vec<f32> = (0..m * a).map(|_| rng.sample::<f32, _>(StandardNormal)).collect();
             let repeated: Vec<f64> = observation.iter().copied().cycle().take(m * self.observation_dim).collect();
-            let draw = self.actor.sample(self.observations(&repeated), &noise).values;
+            let repeated = self.observations(&repeated);
+            let (draw, _) = self.actor.sample_recorded(Rows::packed(&repeated, self.observation_dim), &noise);
             actions.copy_from_slice(&self.scale.unscale_action(&draw.actions));
             for (lp, &x) in log_probs.iter_mut().zip(&draw.log_prob) {
                 *lp = f64::from(x);
@@ -284,7 +285,8 @@ impl PolicyLearner for Sac {
     /// log π(a|s) of actions in the action space's units: SB3's `log_prob_from_params` after
     /// rescaling to [−1, 1], with u = atanh(a) and a clipped 1 f32 ε inside ±1.
     fn log_prob(&self, observation: &[f64], actions: &[f64], out: &mut [f64]) {
-        let (mean, log_std) = self.actor.gaussian(&self.observations(observation));
+        let observation = self.observations(observation);
+        let (mean, log_std) = self.actor.gaussian(Rows::packed(&observation, self.observation_dim));
         for (lp, action) in out.iter_mut().zip(actions.chunks(self.action_dim)) {
             *lp = self
                 .scale

@@ -42,6 +42,7 @@ mod actor;
 mod checkpoint;
 mod config;
 mod critic;
+mod fused_step;
 mod gradient_step;
 mod learner;
 mod network;
@@ -54,6 +55,7 @@ pub use config::{EntCoef, NetArch, SacConfig, TargetEntropy};
 pub use gradient_step::{StepNoise, StepRecord};
 pub use learner::Sac;
 pub use replay_buffer::Transitions;
+pub use rlmpc_learner_kit::dense::Backprop;
 
 use dfdx::prelude::{Cpu, NoneTape, OwnedTape, Tensor};
 

@@ -4,6 +4,7 @@
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rlmpc_learner_kit::dense::{self, Activation, Layer, Rows, Wanted, WeightLayout};
 use rlmpc_learner_kit::{Param, Parameter};
 
 use super::Matrix;
@@ -31,6 +32,11 @@ impl Linear {
         let y = x.matmul(weight);
         let shape = *y.shape();
         y + self.bias.tensor().retaped::<T>().broadcast_like::<_, Axis<0>>(&shape)
+    }
+
+    /// Its weights as the plain-Rust passes read them.
+    pub(crate) fn as_layer(&self) -> Layer<'_> {
+        Layer { weight: self.weight.values(), bias: self.bias.values(), layout: WeightLayout::OutputsByInputs }
     }
 
     fn params<'a>(&'a self, prefix: &str, out: &mut Vec<(String, &'a dyn Param)>) {
@@ -72,6 +78,53 @@ impl Mlp {
                 y
             }
         })
+    }
+
+    /// The activation after layer `index`.
+    fn activation(&self, index: usize) -> Activation {
+        if index + 1 < self.layers.len() || self.relu_output {
+            Activation::Relu
+        } else {
+            Activation::Identity
+        }
+    }
+
+    /// Each layer's output, after its activation, for the rows of `x`, in plain Rust (the
+    /// matrix products on rayon's pool): the last is the network's output.
+    pub(crate) fn forward_recorded(&self, x: Rows) -> Vec<Vec<f32>> {
+        let mut outputs: Vec<Vec<f32>> = Vec::with_capacity(self.layers.len());
+        for (i, layer) in self.layers.iter().enumerate() {
+            let input = outputs.last().map_or(x, |y| Rows::packed(y, layer.as_layer().inputs()));
+            outputs.push(dense::forward(input, layer.as_layer(), self.activation(i), true));
+        }
+        outputs
+    }
+
+    /// The gradients of its parameters, in the order of [`params`](Self::params), and of its
+    /// input, each when `wanted`, given `d_output` = dL/d(output) and the `outputs` of
+    /// [`forward_recorded`](Self::forward_recorded) on the same `x`.
+    pub(crate) fn backward(
+        &self,
+        x: Rows,
+        outputs: &[Vec<f32>],
+        d_output: Vec<f32>,
+        wanted: Wanted,
+    ) -> (Vec<Vec<f32>>, Option<Vec<f32>>) {
+        let mut gradients = vec![Vec::new(); 2 * self.layers.len()];
+        let mut d = d_output;
+        for (k, layer) in self.layers.iter().enumerate().rev() {
+            let layer_weights = layer.as_layer();
+            dense::activation_backward(&mut d, Rows::packed(&outputs[k], layer_weights.outputs()), self.activation(k));
+            let input = if k == 0 { x } else { Rows::packed(&outputs[k - 1], layer_weights.inputs()) };
+            let needs_input = k > 0 || wanted.input;
+            let g = dense::backward(input, layer_weights, &d, Wanted { input: needs_input, ..wanted }, true);
+            (gradients[2 * k], gradients[2 * k + 1]) = (g.weight, g.bias);
+            match g.input {
+                Some(d_input) => d = d_input,
+                None => return (gradients, None),
+            }
+        }
+        (gradients, Some(d))
     }
 
     /// Its parameters in layer order, named `<prefix>.<2i>.weight|bias`.

@@ -6,7 +6,7 @@
 //! after the step — within the file's tolerances.
 
 use rlmpc_core::env::BoxSpace;
-use rlmpc_sac::{EntCoef, NetArch, Sac, SacConfig, SampleValues, StepNoise, TargetEntropy, Transitions};
+use rlmpc_sac::{Backprop, EntCoef, NetArch, Sac, SacConfig, SampleValues, StepNoise, TargetEntropy, Transitions};
 use serde_json::Value;
 
 fn reference() -> Value {
@@ -62,8 +62,9 @@ fn check_sample(what: &str, got: &SampleValues, want: &Value, tolerances: &Value
     check(&format!("{what}.log_prob"), &got.log_prob, &want["log_prob"], tolerances["log_prob"].as_f64().unwrap());
 }
 
-/// A learner with the case's settings and its recorded initial parameters.
-fn learner(case: &Value) -> Sac {
+/// A learner with the case's settings and its recorded initial parameters, computing its
+/// gradients with `backprop`.
+fn learner(case: &Value, backprop: Backprop) -> Sac {
     let number = |key: &str| case[key].as_f64().unwrap();
     let ent_coef = match &case["ent_coef_setting"] {
         Value::String(text) => EntCoef::Learned(text.replace("auto0", "auto_0")),
@@ -78,6 +79,7 @@ fn learner(case: &Value) -> Sac {
         target_entropy: TargetEntropy::Value(number("target_entropy")),
         target_update_interval: case["target_update_interval"].as_u64().unwrap() as usize,
         net_arch: NetArch { pi: sizes(&case["net_arch"]["pi"]), qf: sizes(&case["net_arch"]["qf"]) },
+        backprop,
         ..SacConfig::default()
     };
     let space = BoxSpace { low: flat(&case["action_low"]), high: flat(&case["action_high"]) };
@@ -107,9 +109,9 @@ fn every_gradient_step_of_the_reference_matches_sb3() {
     let tol = |key: &str| tolerances[key].as_f64().unwrap();
     let cases = file["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 5, "the file's README lists 5 cases");
-    for case in cases {
-        let name = case["name"].as_str().unwrap();
-        let mut sac = learner(case);
+    for (case, backprop) in cases.iter().flat_map(|case| [(case, Backprop::Fused), (case, Backprop::Tape)]) {
+        let name = &format!("{} ({backprop:?})", case["name"].as_str().unwrap());
+        let mut sac = learner(case, backprop);
         for step in case["steps"].as_array().unwrap() {
             assert!(step["adam_state_before"].is_null(), "{name}: every recorded step starts from fresh optimisers");
             let b = &step["batch"];
