@@ -178,7 +178,8 @@ impl ValueEnsemble {
                 column.iter().enumerate().for_each(|(r, v)| d_packed[r * heads + d] = *v);
             }
         }
-        for d in (0..heads).filter(|_| !self.rest.is_empty()) {
+        let deeper = if self.rest.is_empty() { 0 } else { heads };
+        for d in 0..deeper {
             let mut d_y = d_values[d * rows..][..rows].to_vec();
             for (l, layer) in self.rest.iter().enumerate().rev() {
                 let (x, stride) = match l {
