@@ -1,8 +1,8 @@
 //! Tape-free forward passes in plain Rust, for acting and valuing: dense layers as one `gemm`
 //! call per block of rows (the kernel dfdx itself uses; [`rlmpc_learner_kit::dense`]), tanh
-//! sixteen lanes at a time, and large batches split into fixed blocks of rows on rayon's pool. dfdx's own forward pass costs a
-//! tensor allocation per op and a libm `tanhf` per element, which dominated acting and the
-//! valuation of every virtual state.
+//! sixteen lanes at a time, and large batches split into fixed blocks of rows on rayon's pool.
+//! dfdx's own forward pass costs a tensor allocation per op and a libm `tanhf` per element,
+//! which dominated acting and the valuation of every virtual state.
 
 use rayon::prelude::*;
 use rlmpc_learner_kit::dense::{self, Activation, Layer, Rows, WeightLayout};

@@ -109,17 +109,9 @@ impl Mlp {
     /// The same function as [`Mlp::forward`] on `rows` inputs (row-major), without a tape, in
     /// plain Rust (see [`inference`]).
     pub(crate) fn infer(&self, inputs: &[f32], rows: usize) -> Vec<f32> {
-        let last = self.layers.len() - 1;
         let width = self.layers[0].inputs();
         inference::in_row_blocks(&inputs[..rows * width], width, |block, rows| {
-            // The block itself feeds the first layer; each layer's output feeds the next.
-            let (mut x, mut output) = (block, Vec::new());
-            for (k, layer) in self.layers.iter().enumerate() {
-                output =
-                    inference::dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last);
-                x = &output;
-            }
-            output
+            self.forward_recorded(block, rows).pop().expect("at least one layer")
         })
     }
 

@@ -113,27 +113,11 @@ impl ValueEnsemble {
     pub(crate) fn infer(&self, inputs: &[f32], rows: usize) -> Vec<f32> {
         let (heads, width) = (self.heads, self.first.inputs());
         inference::in_row_blocks(&inputs[..rows * width], width, |block, rows| {
-            let (weight, bias) = (self.first.weight.values(), self.first.bias.values());
-            let packed = inference::dense(block, width, rows, weight, bias, !self.rest.is_empty());
-            if self.rest.is_empty() || rows == 0 {
-                return packed;
+            if rows == 0 {
+                return Vec::new();
             }
-            let first_width = bias.len() / heads;
-            let mut out = vec![0.0; rows * heads];
-            for d in 0..heads {
-                // Head d's hidden values: its column block of `packed`, then each layer's output.
-                let (mut x, mut stride) = (&packed[d * first_width..], heads * first_width);
-                let mut output = Vec::new();
-                for (l, layer) in self.rest.iter().enumerate() {
-                    let (weight, bias) = layer.head(d);
-                    output = inference::dense(x, stride, rows, weight, bias, l + 1 < self.rest.len());
-                    (x, stride) = (&output, bias.len());
-                }
-                for (r, v) in output.into_iter().enumerate() {
-                    out[r * heads + d] = v;
-                }
-            }
-            out
+            let by_head = self.forward_recorded(block, rows).values();
+            (0..rows * heads).map(|i| by_head[(i % heads) * rows + i / heads]).collect()
         })
     }
 

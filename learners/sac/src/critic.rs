@@ -85,22 +85,17 @@ impl TwinCritic {
         d_q: [Vec<f32>; 2],
         wanted: Wanted,
     ) -> (Vec<Vec<f32>>, Option<Vec<f32>>) {
-        let width = record.width;
+        let (width, action_dim) = (record.width, record.action_dim);
         let x = Rows::packed(&record.inputs, width);
         let mut gradients = Vec::new();
-        let mut d_actions: Option<Vec<f32>> = None;
+        let mut d_actions = wanted.input.then(|| vec![0.0f32; x.rows * action_dim]);
         for ((mlp, outputs), d) in self.q.iter().zip(&record.outputs).zip(d_q) {
             let (g, d_input) = mlp.backward(x, outputs, d, wanted);
             gradients.extend(g);
-            if let Some(d_input) = d_input {
-                let this = d_input.chunks_exact(width).flat_map(|row| row[width - record.action_dim..].iter().copied());
-                d_actions = Some(match d_actions {
-                    None => this.collect(),
-                    Some(mut sum) => {
-                        sum.iter_mut().zip(this).for_each(|(s, d)| *s += d);
-                        sum
-                    }
-                });
+            if let (Some(sum), Some(d_input)) = (&mut d_actions, d_input) {
+                // The actions are the last columns of [s, a].
+                let columns = d_input.chunks_exact(width).flat_map(|row| &row[width - action_dim..]);
+                sum.iter_mut().zip(columns).for_each(|(s, d)| *s += d);
             }
         }
         (gradients, d_actions)
