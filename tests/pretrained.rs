@@ -56,3 +56,25 @@ fn every_pretrained_run_evaluates_from_its_directory() {
     }
     std::fs::remove_dir_all(&scratch).unwrap();
 }
+
+/// A policy's actions feed back through MPPI and the environment, so evaluating it with
+/// arithmetic that rounds differently from the build that trained it gives other episodes.
+/// The first episode of a shipped run (315 steps) must come out as its `eval.json` recorded it.
+#[test]
+fn a_pretrained_run_evaluates_as_its_shipped_record_says() {
+    let run = Path::new(env!("CARGO_MANIFEST_DIR")).join("pretrained/lunar_lander/ppo_mppi_rho0.3_pooled");
+    let shipped: Value = serde_json::from_str(&std::fs::read_to_string(run.join("eval.json")).unwrap()).unwrap();
+    let copy = std::env::temp_dir().join(format!("rlmpc-pretrained-exact-{}", std::process::id()));
+    std::fs::create_dir_all(&copy).unwrap();
+    for file in std::fs::read_dir(&run).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
+    }
+    Command::cargo_bin("rlmpc").unwrap().args(["eval", "--episodes", "1", "--run"]).arg(&copy).assert().success();
+    let fresh: Value = serde_json::from_str(&std::fs::read_to_string(copy.join("eval.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&copy).unwrap();
+    assert_eq!(
+        fresh["episodes"][0], shipped["episodes"][0],
+        "the first evaluation episode differs from the shipped one"
+    );
+}

@@ -1,5 +1,6 @@
 //! Dense layers in plain Rust for the learners' fused training passes: y = act(x·W + b) and its
-//! backward pass as calls of the `gemm` crate (the kernel dfdx itself uses) on strided views,
+//! backward pass as calls of the `gemm` crate (a newer release of the kernel dfdx uses, with
+//! AVX-512 micro-kernels chosen at run time where the CPU has them) on strided views,
 //! where dfdx's taped pass allocates, zero-fills and walks a tensor for each of its ops.
 //!
 //! A weight is stored either `[inputs][outputs]` (PPO's layers) or `[outputs][inputs]`
@@ -174,7 +175,7 @@ pub fn forward(x: Rows, layer: Layer, activation: Activation, parallel: bool) ->
 }
 
 /// tanh of every value, sixteen lanes at a time.
-fn tanh_in_place(values: &mut [f32]) {
+pub fn tanh_in_place(values: &mut [f32]) {
     let mut chunks = values.chunks_exact_mut(16);
     for chunk in &mut chunks {
         let lanes = wide::f32x16::from(<[f32; 16]>::try_from(&*chunk).expect("chunks of 16"));

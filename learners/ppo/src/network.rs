@@ -107,11 +107,16 @@ impl Mlp {
     }
 
     /// The same function as [`Mlp::forward`] on `rows` inputs (row-major), without a tape, in
-    /// plain Rust (see [`inference`]).
+    /// plain Rust, as the policy acts (see [`inference::acting_dense`]).
     pub(crate) fn infer(&self, inputs: &[f32], rows: usize) -> Vec<f32> {
         let width = self.layers[0].inputs();
+        let last = self.layers.len() - 1;
+        let layer = |k: usize, x: &[f32], rows: usize| {
+            let layer = &self.layers[k];
+            inference::acting_dense(x, layer.inputs(), rows, layer.weight.values(), layer.bias.values(), k != last)
+        };
         inference::in_row_blocks(&inputs[..rows * width], width, |block, rows| {
-            self.forward_recorded(block, rows).pop().expect("at least one layer")
+            (1..=last).fold(layer(0, block, rows), |x, k| layer(k, &x, rows))
         })
     }
 
