@@ -6,6 +6,8 @@
 //! A weight is stored either `[inputs][outputs]` (PPO's layers) or `[outputs][inputs]`
 //! (PyTorch's `nn.Linear`, SAC's layers); [`Layer`] names which.
 
+use crate::tanh;
+
 /// How a learner's update computes its gradients (the learners' `backprop` setting).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -168,22 +170,10 @@ pub fn forward(x: Rows, layer: Layer, activation: Activation, parallel: bool) ->
     }
     match activation {
         Activation::Identity => {}
-        Activation::Tanh => tanh_in_place(&mut out),
+        Activation::Tanh => tanh::rational_in_place(&mut out),
         Activation::Relu => out.iter_mut().for_each(|y| *y = y.max(0.0)),
     }
     out
-}
-
-/// tanh of every value, sixteen lanes at a time.
-pub fn tanh_in_place(values: &mut [f32]) {
-    let mut chunks = values.chunks_exact_mut(16);
-    for chunk in &mut chunks {
-        let lanes = wide::f32x16::from(<[f32; 16]>::try_from(&*chunk).expect("chunks of 16"));
-        chunk.copy_from_slice(&lanes.tanh().to_array());
-    }
-    for v in chunks.into_remainder() {
-        *v = v.tanh();
-    }
 }
 
 /// The gradients of a dense layer's parameters, and of its input when asked for.

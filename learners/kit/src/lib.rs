@@ -7,6 +7,7 @@
 //!   checkpointed, with the first-moment update of each learner's reference ([`FirstMoment`]);
 //! - [`dense`]: dense layers' forward and backward passes in plain Rust over `gemm`, for the
 //!   learners' fused training passes;
+//! - [`tanh`]: tanh over slices, a fast rational function for training and `wide`'s for acting;
 //! - [`checkpoint_file`], [`f32_bytes`] and [`rng_state`]: the safetensors container of a
 //!   checkpoint, and how it encodes f32 tensors and ChaCha streams.
 //!
@@ -21,6 +22,7 @@ pub mod dense;
 pub mod f32_bytes;
 mod parameter;
 pub mod rng_state;
+pub mod tanh;
 
 pub use adam::{Adam, FirstMoment};
 pub use parameter::{Param, Parameter};

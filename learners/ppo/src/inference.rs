@@ -6,6 +6,7 @@
 
 use rayon::prelude::*;
 use rlmpc_learner_kit::dense::{self, Activation, Layer, Rows, WeightLayout};
+use rlmpc_learner_kit::tanh;
 
 /// Rows per parallel task: a batch of at most this many rows runs on the calling thread.
 const ROWS_PER_TASK: usize = 256;
@@ -73,7 +74,7 @@ pub(crate) fn acting_dense(
         );
     }
     if tanh {
-        dense::tanh_in_place(&mut out);
+        tanh::wide_in_place(&mut out);
     }
     out
 }
