@@ -7,6 +7,7 @@
 //!   checkpointed, with the first-moment update of each learner's reference ([`FirstMoment`]);
 //! - [`dense`]: dense layers' forward and backward passes in plain Rust over `gemm`, for the
 //!   learners' fused training passes;
+//! - [`ObservationNormalizer`]: SB3's `VecNormalize` for observations, and its checkpoint entries;
 //! - [`tanh`]: tanh over slices, a fast rational function for training and `wide`'s for acting;
 //! - [`checkpoint_file`], [`f32_bytes`] and [`rng_state`]: the safetensors container of a
 //!   checkpoint, and how it encodes f32 tensors and ChaCha streams.
@@ -20,9 +21,11 @@ mod adam;
 pub mod checkpoint_file;
 pub mod dense;
 pub mod f32_bytes;
+pub mod observation_normalizer;
 mod parameter;
 pub mod rng_state;
 pub mod tanh;
 
 pub use adam::{Adam, FirstMoment};
+pub use observation_normalizer::ObservationNormalizer;
 pub use parameter::{Param, Parameter};

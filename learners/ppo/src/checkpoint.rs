@@ -20,8 +20,8 @@ use rlmpc_learner_kit::rng_state;
 use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
-use super::observation_normalizer::ObservationNormalizer;
 use super::Ppo;
+use rlmpc_learner_kit::ObservationNormalizer;
 
 /// The `format` metadata entry of a checkpoint written by this version. Format 1 stored each
 /// value head as its own network (`critic.<d>.<layer>.…`).
@@ -37,14 +37,6 @@ fn invalid(path: &Path, message: impl std::fmt::Display) -> Error {
 }
 
 /// Floats as comma-separated shortest round-trip decimals (exact when parsed back).
-fn floats_text(values: &[f64]) -> String {
-    values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(",")
-}
-
-fn parse_floats(text: &str) -> Option<Vec<f64>> {
-    text.split(',').map(|v| v.parse().ok()).collect()
-}
-
 impl Ppo {
     pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
         let params = self.net.params();
@@ -74,9 +66,7 @@ impl Ppo {
             ("rng.virtual".to_string(), rng_state::to_text(&self.streams.virtual_)),
         ]);
         if let Some(normalizer) = &self.normalizer {
-            metadata.insert("obs_norm.mean".into(), floats_text(&normalizer.mean));
-            metadata.insert("obs_norm.var".into(), floats_text(&normalizer.var));
-            metadata.insert("obs_norm.count".into(), normalizer.count.to_string());
+            normalizer.to_metadata(&mut metadata);
         }
         checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
@@ -137,16 +127,9 @@ impl Ppo {
         let streams = Streams { actions: rng("rng.actions")?, real: rng("rng.real")?, virtual_: rng("rng.virtual")? };
 
         let normalizer = match &self.normalizer {
-            Some(current) => {
-                let floats = |key: &str| {
-                    parse_floats(entry(key)?)
-                        .filter(|v| v.len() == current.mean.len())
-                        .ok_or_else(|| invalid(path, format!("malformed `{key}`")))
-                };
-                let count =
-                    entry("obs_norm.count")?.parse().map_err(|e| invalid(path, format!("`obs_norm.count`: {e}")))?;
-                Some(ObservationNormalizer { mean: floats("obs_norm.mean")?, var: floats("obs_norm.var")?, count })
-            }
+            Some(current) => Some(
+                ObservationNormalizer::from_metadata(current.mean.len(), &metadata).map_err(|e| invalid(path, e))?,
+            ),
             None => None,
         };
         for (p, x) in self.net.params_mut().into_iter().zip(&values) {

@@ -13,8 +13,8 @@ use super::actor_critic::{ActorCritic, HALF_LN_2PI};
 use super::clip_grad_norm::clip_grad_norm;
 use super::epochs::Epochs;
 use super::loss::{explained_variance, LossStats};
-use super::observation_normalizer::ObservationNormalizer;
 use super::PpoConfig;
+use rlmpc_learner_kit::ObservationNormalizer;
 
 /// The random streams of a learner, all from its seed (ChaCha8 streams 0–3), so that each use
 /// is reproducible on its own: the real minibatch order does not depend on ρ or on how many

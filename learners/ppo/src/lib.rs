@@ -42,7 +42,6 @@ mod loss_gradient;
 mod minibatch;
 mod minibatch_gradient;
 mod network;
-mod observation_normalizer;
 mod registration;
 mod value_ensemble;
 

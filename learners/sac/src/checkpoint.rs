@@ -5,7 +5,8 @@
 //! - both replay buffers whole, `replay.<field>` and `virtual_replay.<field>`, so that a
 //!   resumed run samples exactly the batches the uninterrupted one would have;
 //! - in the metadata: the Adam step counts, the buffers' write positions, the step counters and
-//!   the position of each random stream.
+//!   the position of each random stream, and the running observation statistics when
+//!   `normalize_observations` is on.
 //!
 //! Settings are not stored: a loaded learner keeps its own [`SacConfig`](super::SacConfig), and
 //! its shapes and buffer capacity must match the file's.
@@ -17,7 +18,7 @@ use rlmpc_core::{Error, Result};
 use rlmpc_learner_kit::checkpoint_file::{self, Tensors};
 use rlmpc_learner_kit::f32_bytes::to_bytes;
 use rlmpc_learner_kit::rng_state;
-use rlmpc_learner_kit::Adam;
+use rlmpc_learner_kit::{Adam, ObservationNormalizer};
 use safetensors::tensor::SafeTensors;
 
 use super::learner::Streams;
@@ -82,6 +83,9 @@ impl Sac {
                 tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], to_bytes(values)));
             }
         }
+        if let Some(normalizer) = &self.normalizer {
+            normalizer.to_metadata(&mut metadata);
+        }
         checkpoint_file::write(LEARNER, path, &tensors, metadata)
     }
 
@@ -141,6 +145,12 @@ impl Sac {
             |key: &str| rng_state::from_text(entry(key)?).ok_or_else(|| invalid(path, format!("malformed `{key}`")));
         let streams = Streams { actions: rng("rng.actions")?, replay: rng("rng.replay")?, noise: rng("rng.noise")? };
         let (steps, gradient_steps) = (number("steps")?, number("gradient_steps")?);
+        let normalizer = self
+            .normalizer
+            .as_ref()
+            .map(|current| ObservationNormalizer::from_metadata(current.mean.len(), &metadata))
+            .transpose()
+            .map_err(|e| invalid(path, e))?;
 
         for (p, values) in self.named_params_mut().into_iter().zip(&params) {
             p.assign(values);
@@ -151,6 +161,7 @@ impl Sac {
         (self.replay, self.virtual_replay) = (replay, virtual_replay);
         self.streams = streams;
         (self.steps, self.gradient_steps) = (steps, gradient_steps);
+        self.normalizer = normalizer;
         Ok(())
     }
 }

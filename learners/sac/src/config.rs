@@ -92,6 +92,12 @@ pub struct SacConfig {
     /// forward and backward passes in plain Rust with the losses' gradients in closed form, or
     /// `"tape"`, dfdx's taped passes. The same step up to rounding; both are checked against SB3.
     pub backprop: Backprop,
+    /// Observations through SB3's `VecNormalize` (running mean and variance, clip ±10), as a
+    /// `VecNormalize(norm_obs=True, norm_reward=False)` wrapper does for SB3's SAC: the
+    /// statistics take in every observation the learner acts on, the replay buffer keeps the
+    /// raw observations, and a sampled batch is normalised with the statistics of the moment.
+    /// Off by default (Table 4 has none).
+    pub normalize_observations: bool,
 }
 
 impl Default for SacConfig {
@@ -109,6 +115,7 @@ impl Default for SacConfig {
             target_update_interval: 1,
             net_arch: NetArch { pi: vec![256, 256], qf: vec![256, 256] },
             backprop: Backprop::Fused,
+            normalize_observations: false,
         }
     }
 }

@@ -11,13 +11,13 @@ use rlmpc_core::env::BoxSpace;
 use rlmpc_core::policy::{Batch, Critic, HighLevelPolicy, Mixing, PolicyLearner, UpdateReport};
 use rlmpc_core::{Error, Result};
 use rlmpc_learner_kit::dense::Rows;
-use rlmpc_learner_kit::{Adam, FirstMoment, Param, Parameter};
+use rlmpc_learner_kit::{Adam, FirstMoment, ObservationNormalizer, Param, Parameter};
 
 use super::action_scale::ActionScale;
 use super::actor::Actor;
 use super::critic::TwinCritic;
 use super::gradient_step::{StepNoise, StepRecord};
-use super::replay_buffer::ReplayBuffer;
+use super::replay_buffer::{ReplayBuffer, Transitions};
 use super::SacConfig;
 
 /// Adam's ε: torch's default, since SB3's `SACPolicy` passes no optimiser arguments (its PPO
@@ -79,6 +79,8 @@ pub struct Sac {
     pub(crate) steps: u64,
     /// Gradient steps so far (SB3's `_n_updates`).
     pub(crate) gradient_steps: u64,
+    /// Running observation statistics, when `normalize_observations` is on.
+    pub(crate) normalizer: Option<ObservationNormalizer>,
 }
 
 impl Sac {
@@ -116,6 +118,7 @@ impl Sac {
             crate::EntCoef::Fixed(alpha) => alpha as f32,
             crate::EntCoef::Learned(_) => f32::NAN,
         };
+        let normalizer = config.normalize_observations.then(|| ObservationNormalizer::new(observation_dim));
         Ok(Self {
             target_entropy: config.target_entropy_value(action_dim),
             log_ent_coef: log_ent_coef.map(|x| Parameter::new(&dev, vec![x as f32], (1,))),
@@ -134,6 +137,7 @@ impl Sac {
             streams: Streams { actions: stream(seed, 1), replay: stream(seed, 2), noise: stream(seed, 3) },
             steps: 0,
             gradient_steps: 0,
+            normalizer,
         })
     }
 
@@ -191,10 +195,24 @@ impl Sac {
         out
     }
 
-    /// The observations in f32, row-major.
+    /// The observations as the networks see them, f32, row-major: normalised when configured.
     fn observations(&self, observations: &[f64]) -> Vec<f32> {
         assert_eq!(observations.len() % self.observation_dim, 0, "sac: observations of the wrong length");
-        observations.iter().map(|&x| x as f32).collect()
+        match &self.normalizer {
+            Some(normalizer) => normalizer.normalize(observations),
+            None => observations.iter().map(|&x| x as f32).collect(),
+        }
+    }
+
+    /// A batch sampled from the replay buffers as the networks see it: its raw observations
+    /// normalised with the statistics of the moment, as SB3's `ReplayBuffer.sample` does under
+    /// `VecNormalize`.
+    fn normalized(&self, mut batch: Transitions) -> Transitions {
+        if let Some(normalizer) = &self.normalizer {
+            batch.observations = normalizer.normalize_stored(&batch.observations);
+            batch.next_observations = normalizer.normalize_stored(&batch.next_observations);
+        }
+        batch
     }
 
     /// tanh(μ(s)) for each observation, `[n][A]` in [−1, 1]: the deterministic action.
@@ -263,6 +281,10 @@ impl PolicyLearner for Sac {
     fn sample(&mut self, observation: &[f64], actions: &mut [f64], log_probs: &mut [f64]) {
         let (a, m) = (self.action_dim, log_probs.len());
         assert_eq!(actions.len(), m * a, "sac: `actions` must be [M][action_dim]");
+        // Training acts on every observation once: SB3's VecNormalize updates on each step.
+        if let Some(normalizer) = &mut self.normalizer {
+            normalizer.update(observation);
+        }
         if self.steps < self.config.learning_starts as u64 {
             for row in actions.chunks_mut(a) {
                 self.scale.sample_uniform(&mut self.streams.actions, row);
@@ -335,6 +357,7 @@ impl PolicyLearner for Sac {
             (0..steps)
                 .map(|index| {
                     let batch = self.sample_batch(rho);
+                    let batch = self.normalized(batch);
                     let noise = self.draw_noise(batch.len());
                     self.gradient_step(&batch, &noise, index)
                 })
@@ -369,5 +392,35 @@ impl PolicyLearner for Sac {
 
     fn load(&mut self, path: &Path) -> Result<()> {
         self.load_checkpoint(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SB3's `VecNormalize` under SAC: the statistics take in each observation acted on, the
+    /// buffer keeps it raw, and a sampled batch is normalised with the statistics of the moment.
+    #[test]
+    fn normalised_observations_are_counted_when_acted_on_and_stored_raw() {
+        let config =
+            SacConfig { normalize_observations: true, learning_starts: 2, batch_size: 4, ..SacConfig::default() };
+        let mut sac = Sac::new(config, 2, 1, None, 3).unwrap();
+        let observations: Vec<[f64; 2]> = (0..6).map(|t| [100.0 + t as f64, -3.0 * t as f64]).collect();
+        for (t, o) in observations.iter().enumerate() {
+            let (mut action, mut log_prob) = ([0.0], [0.0]);
+            sac.sample(o, &mut action, &mut log_prob);
+            let mut real = Batch::default();
+            real.push(o, &action, log_prob[0], 0.0, 0.0, 0.0);
+            real.push_outcome(1.0, &observations[(t + 1) % 6], false, false);
+            sac.update(&real, &Batch::default(), Mixing::per_sample(0.0));
+        }
+        let normalizer = sac.normalizer.clone().expect("normalize_observations is on");
+        let mean = observations.iter().map(|o| o[0]).sum::<f64>() / 6.0;
+        assert!((normalizer.count - 6.0).abs() < 1e-3 && (normalizer.mean[0] - mean).abs() < 0.01, "{normalizer:?}");
+        assert_eq!(&sac.replay.observations[..2], &[100.0f32, 0.0], "the buffer keeps raw observations");
+        let batch = sac.normalized(sac.replay.rows(&[5]));
+        assert_eq!(batch.observations, normalizer.normalize(&observations[5]));
+        assert!(batch.observations.iter().all(|x| x.abs() < 3.0), "{batch:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! The SAC learner through [`PolicyLearner`]: actions stay in the action box, a checkpoint
-//! restores a learner that continues exactly, and a checkpoint of another shape is refused
-//! with a message that names the cause.
+//! restores a learner that continues exactly (with and without observation normalisation),
+//! and a checkpoint of another shape is refused with a message that names the cause.
 
 use rlmpc_core::env::BoxSpace;
 use rlmpc_core::policy::{Batch, Mixing, PolicyLearner, UpdateReport};
@@ -54,18 +54,22 @@ fn a_loaded_checkpoint_continues_exactly() {
     let dir = std::env::temp_dir().join(format!("rlmpc-sac-learner-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("learner.safetensors");
-    let mut observation = vec![0.1, 0.2, -0.3];
-    let mut original = Sac::new(config(), 3, 2, Some(&space()), 4).unwrap();
-    run(&mut original, 12, &mut observation);
-    original.save(&path).unwrap();
-    let mut restored = Sac::new(config(), 3, 2, Some(&space()), 99).unwrap();
-    restored.load(&path).unwrap();
-    assert_eq!(restored.parameters(), original.parameters());
-    let mut same_observation = observation.clone();
-    let (a, b) = (run(&mut original, 10, &mut observation), run(&mut restored, 10, &mut same_observation));
-    assert_eq!(format!("{a:?}"), format!("{b:?}"), "the restored learner's updates");
-    assert!(a.iter().all(|r| r.n_epochs == 1));
-    assert_eq!(restored.parameters(), original.parameters());
+    // With running observation statistics too: they are part of the state a resume needs.
+    for normalize_observations in [false, true] {
+        let config = || SacConfig { normalize_observations, ..config() };
+        let mut observation = vec![0.1, 0.2, -0.3];
+        let mut original = Sac::new(config(), 3, 2, Some(&space()), 4).unwrap();
+        run(&mut original, 12, &mut observation);
+        original.save(&path).unwrap();
+        let mut restored = Sac::new(config(), 3, 2, Some(&space()), 99).unwrap();
+        restored.load(&path).unwrap();
+        assert_eq!(restored.parameters(), original.parameters());
+        let mut same_observation = observation.clone();
+        let (a, b) = (run(&mut original, 10, &mut observation), run(&mut restored, 10, &mut same_observation));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "normalize_observations = {normalize_observations}");
+        assert!(a.iter().all(|r| r.n_epochs == 1));
+        assert_eq!(restored.parameters(), original.parameters());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
