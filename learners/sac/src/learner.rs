@@ -17,7 +17,7 @@ use super::action_scale::ActionScale;
 use super::actor::Actor;
 use super::critic::TwinCritic;
 use super::gradient_step::{StepNoise, StepRecord};
-use super::replay_buffer::{ReplayBuffer, Transitions};
+use super::replay_buffer::ReplayBuffer;
 use super::SacConfig;
 
 /// Adam's ε: torch's default, since SB3's `SACPolicy` passes no optimiser arguments (its PPO
@@ -204,17 +204,6 @@ impl Sac {
         }
     }
 
-    /// A batch sampled from the replay buffers as the networks see it: its raw observations
-    /// normalised with the statistics of the moment, as SB3's `ReplayBuffer.sample` does under
-    /// `VecNormalize`.
-    fn normalized(&self, mut batch: Transitions) -> Transitions {
-        if let Some(normalizer) = &self.normalizer {
-            batch.observations = normalizer.normalize_stored(&batch.observations);
-            batch.next_observations = normalizer.normalize_stored(&batch.next_observations);
-        }
-        batch
-    }
-
     /// tanh(μ(s)) for each observation, `[n][A]` in [−1, 1]: the deterministic action.
     fn deterministic(&self, observations: &[f64]) -> Vec<f32> {
         let observations = self.observations(observations);
@@ -357,7 +346,6 @@ impl PolicyLearner for Sac {
             (0..steps)
                 .map(|index| {
                     let batch = self.sample_batch(rho);
-                    let batch = self.normalized(batch);
                     let noise = self.draw_noise(batch.len());
                     self.gradient_step(&batch, &noise, index)
                 })
@@ -392,35 +380,5 @@ impl PolicyLearner for Sac {
 
     fn load(&mut self, path: &Path) -> Result<()> {
         self.load_checkpoint(path)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// SB3's `VecNormalize` under SAC: the statistics take in each observation acted on, the
-    /// buffer keeps it raw, and a sampled batch is normalised with the statistics of the moment.
-    #[test]
-    fn normalised_observations_are_counted_when_acted_on_and_stored_raw() {
-        let config =
-            SacConfig { normalize_observations: true, learning_starts: 2, batch_size: 4, ..SacConfig::default() };
-        let mut sac = Sac::new(config, 2, 1, None, 3).unwrap();
-        let observations: Vec<[f64; 2]> = (0..6).map(|t| [100.0 + t as f64, -3.0 * t as f64]).collect();
-        for (t, o) in observations.iter().enumerate() {
-            let (mut action, mut log_prob) = ([0.0], [0.0]);
-            sac.sample(o, &mut action, &mut log_prob);
-            let mut real = Batch::default();
-            real.push(o, &action, log_prob[0], 0.0, 0.0, 0.0);
-            real.push_outcome(1.0, &observations[(t + 1) % 6], false, false);
-            sac.update(&real, &Batch::default(), Mixing::per_sample(0.0));
-        }
-        let normalizer = sac.normalizer.clone().expect("normalize_observations is on");
-        let mean = observations.iter().map(|o| o[0]).sum::<f64>() / 6.0;
-        assert!((normalizer.count - 6.0).abs() < 1e-3 && (normalizer.mean[0] - mean).abs() < 0.01, "{normalizer:?}");
-        assert_eq!(&sac.replay.observations[..2], &[100.0f32, 0.0], "the buffer keeps raw observations");
-        let batch = sac.normalized(sac.replay.rows(&[5]));
-        assert_eq!(batch.observations, normalizer.normalize(&observations[5]));
-        assert!(batch.observations.iter().all(|x| x.abs() < 3.0), "{batch:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! How tuples reach the replay buffers and batches leave them: real tuples into the replay
 //! buffer, virtual ones (D_MPPI, with their one-step outcomes) into a second one when ρ > 0, and
-//! each slot of a batch drawn from the virtual buffer with probability ρ (Eq. 8).
+//! each slot of a batch drawn from the virtual buffer with probability ρ (Eq. 8), its raw
+//! observations normalised on the way out when `normalize_observations` is on.
 
 use rand::Rng;
 use rlmpc_core::policy::Batch;
@@ -34,6 +35,11 @@ impl Sac {
     /// A batch of `batch_size` rows: from the real buffer, each slot taken from the virtual one
     /// instead with probability ρ (Eq. 8).
     pub(crate) fn sample_batch(&mut self, rho: f64) -> Transitions {
+        let batch = self.draw_batch(rho);
+        self.normalized(batch)
+    }
+
+    fn draw_batch(&mut self, rho: f64) -> Transitions {
         let rng = &mut self.streams.replay;
         if rho == 0.0 || self.virtual_replay.len() == 0 {
             return self.replay.sample(self.config.batch_size, rng);
@@ -49,5 +55,48 @@ impl Sac {
             batch.dones.extend(row.dones);
         }
         batch
+    }
+
+    /// A batch sampled from the replay buffers as the networks see it: its raw observations
+    /// normalised with the statistics of the moment, as SB3's `ReplayBuffer.sample` does under
+    /// `VecNormalize`.
+    fn normalized(&self, mut batch: Transitions) -> Transitions {
+        if let Some(normalizer) = &self.normalizer {
+            batch.observations = normalizer.normalize_stored(&batch.observations);
+            batch.next_observations = normalizer.normalize_stored(&batch.next_observations);
+        }
+        batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SacConfig;
+    use rlmpc_core::policy::{Mixing, PolicyLearner};
+
+    /// SB3's `VecNormalize` under SAC: the statistics take in each observation acted on, the
+    /// buffer keeps it raw, and a sampled batch is normalised with the statistics of the moment.
+    #[test]
+    fn normalised_observations_are_counted_when_acted_on_and_stored_raw() {
+        let config =
+            SacConfig { normalize_observations: true, learning_starts: 2, batch_size: 4, ..SacConfig::default() };
+        let mut sac = Sac::new(config, 2, 1, None, 3).unwrap();
+        let observations: Vec<[f64; 2]> = (0..6).map(|t| [100.0 + t as f64, -3.0 * t as f64]).collect();
+        for (t, o) in observations.iter().enumerate() {
+            let (mut action, mut log_prob) = ([0.0], [0.0]);
+            sac.sample(o, &mut action, &mut log_prob);
+            let mut real = Batch::default();
+            real.push(o, &action, log_prob[0], 0.0, 0.0, 0.0);
+            real.push_outcome(1.0, &observations[(t + 1) % 6], false, false);
+            sac.update(&real, &Batch::default(), Mixing::per_sample(0.0));
+        }
+        let normalizer = sac.normalizer.clone().expect("normalize_observations is on");
+        let mean = observations.iter().map(|o| o[0]).sum::<f64>() / 6.0;
+        assert!((normalizer.count - 6.0).abs() < 1e-3 && (normalizer.mean[0] - mean).abs() < 0.01, "{normalizer:?}");
+        assert_eq!(&sac.replay.observations[..2], &[100.0f32, 0.0], "the buffer keeps raw observations");
+        let batch = sac.normalized(sac.replay.rows(&[5]));
+        assert_eq!(batch.observations, normalizer.normalize(&observations[5]));
+        assert!(batch.observations.iter().all(|x| x.abs() < 3.0), "{batch:?}");
     }
 }
