@@ -122,6 +122,7 @@ name = "{learner}"
 [training]
 total_steps = 256
 n_steps = 64
+log_every_steps = 1
 checkpoint_every = 1
 "#
     )

@@ -27,6 +27,7 @@ params = { batch_size = 32, n_epochs = 1 }
 [training]
 total_steps = 64
 n_steps = 32
+log_every_steps = 1
 "#;
 
 fn rlmpc() -> Command {

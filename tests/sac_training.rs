@@ -70,6 +70,26 @@ fn a_resumed_sac_run_continues_exactly_as_the_uninterrupted_one() {
 }
 
 #[test]
+fn progress_csv_gets_a_row_every_log_every_steps_real_steps_and_at_the_end() {
+    let text = SMALL.replace("n_steps = 4", "n_steps = 4\nlog_every_steps = 24");
+    let experiment = Experiment::parse("small_sac.toml", &text).unwrap();
+    let dir = std::env::temp_dir().join(format!("rlmpc-sac-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = RunDir::create(&dir.join("run"), &text).unwrap();
+    let mut trainer = Trainer::new(&experiment).unwrap();
+    let mut told = Vec::new();
+    trainer.train(&run, 0.0, &mut |progress| told.push((progress.record.update, progress.logged))).unwrap();
+    // 16 updates of 4 steps: steps 24 and 48 are reached at updates 6 and 12; 16 is the last.
+    let logged: Vec<usize> = told.iter().filter(|(_, logged)| *logged).map(|(update, _)| *update).collect();
+    assert_eq!((told.len(), logged.clone()), (16, vec![6, 12, 16]));
+    let csv = std::fs::read_to_string(run.path().join("progress.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).map(|line| line.split(',').next().unwrap()).collect();
+    assert_eq!(rows, ["6", "12", "16"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn sac_under_the_hierarchy_trains_on_real_and_virtual_tuples() {
     let text = r#"
 seed = 1

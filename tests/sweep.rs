@@ -53,6 +53,7 @@ params = { rho = 0.3 }
 [training]
 total_steps = 1000
 n_steps = 128
+log_every_steps = 1
 checkpoint_every = 1
 "#;
 

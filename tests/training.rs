@@ -36,6 +36,7 @@ params = {{ rho = {rho} }}
 controller = "{controller}"
 total_steps = 384
 n_steps = 128
+log_every_steps = 1
 "#
     )
 }

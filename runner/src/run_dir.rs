@@ -5,7 +5,7 @@
 //! ```text
 //! runs/acrobot-ppo-mppi-rho0.3-seed0/
 //!   config.toml        the experiment with every default filled in
-//!   progress.csv       one row per update
+//!   progress.csv       one row per logged update (`training.log_every_steps`)
 //!   learner-NNNNNN.safetensors  the learner at the last checkpoint (weights, optimiser, streams)
 //!   trainer_state.json          the rest of the checkpoint: counters, streams, warm start, episode
 //!   trainer_state.previous.json the checkpoint before, with its learner file, to fall back to

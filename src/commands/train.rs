@@ -118,7 +118,7 @@ fn default_run_dir(experiment: &Experiment) -> PathBuf {
 }
 
 /// Trains, checkpointing as configured, and returns the run directory. On a terminal, progress
-/// is a bar; otherwise (a log file, a pipe) one plain line per update.
+/// is a bar; otherwise (a log file, a pipe) one plain line per row of `progress.csv`.
 pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     let (run, mut trainer, seconds_before) = start(&args)?;
     let plain = !std::io::stdout().is_terminal();
@@ -142,7 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
             100.0 * record.success_rate,
             record.rho
         );
-        if plain {
+        if plain && progress.logged {
             println!(
                 "update {}: {}/{} steps, {:.0} s  {summary}",
                 record.update, record.env_steps, progress.total_steps, progress.wall_seconds

@@ -64,6 +64,7 @@ impl ExperimentConfig {
             ("training.total_steps", training.total_steps, " (`rlmpc train --steps` sets it too)"),
             ("training.n_steps", training.n_steps, ""),
             ("training.checkpoint_every", training.checkpoint_every, ""),
+            ("training.log_every_steps", training.log_every_steps, ""),
             ("evaluation.episodes", self.evaluation.episodes, ""),
         ] {
             if value == 0 {

@@ -56,6 +56,9 @@ fn default_gae_lambda() -> f64 {
 fn default_checkpoint_every() -> usize {
     10
 }
+fn default_log_every_steps() -> usize {
+    1000
+}
 
 /// `[training]` (defaults: paper Table 3 and decision record §1–3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,12 @@ pub struct TrainingConfig {
     /// Updates between checkpoints; a final checkpoint is always written.
     #[serde(default = "default_checkpoint_every")]
     pub checkpoint_every: usize,
+    /// Real steps between rows of `progress.csv` (and lines of plain output): an update that
+    /// reaches or passes a multiple of this is logged, and so is the last. With Table 3's
+    /// `n_steps = 2048` that is every update; an off-policy run (one step per update) logs
+    /// every 1000th step, as SB3 logs SAC every few episodes rather than every step.
+    #[serde(default = "default_log_every_steps")]
+    pub log_every_steps: usize,
 }
 
 impl Default for TrainingConfig {

@@ -29,8 +29,10 @@ use crate::run_dir::RunDir;
 
 /// What [`Trainer::train`] tells its caller after each update.
 pub struct Progress<'a> {
-    /// The update's record, as appended to `progress.csv`.
+    /// The update's record.
     pub record: &'a UpdateRecord,
+    /// Whether the record went to `progress.csv` (see `training.log_every_steps`).
+    pub logged: bool,
     /// The budget of real steps.
     pub total_steps: usize,
     /// Seconds trained so far, earlier sessions of a resumed run included.
@@ -38,9 +40,10 @@ pub struct Progress<'a> {
 }
 
 impl Trainer {
-    /// l. 1–21: collects and updates until the step budget is spent, appending each update's
-    /// row to `run`'s `progress.csv` and checkpointing every `training.checkpoint_every`
-    /// updates and at the end; `on_update` sees every update (the CLI draws progress with it).
+    /// l. 1–21: collects and updates until the step budget is spent, appending a row to `run`'s
+    /// `progress.csv` every `training.log_every_steps` real steps and checkpointing every
+    /// `training.checkpoint_every` updates, both also at the end; `on_update` sees every update
+    /// (the CLI draws progress with it).
     /// `seconds_before` is the time a resumed run had already trained.
     pub fn train(
         &mut self,
@@ -49,14 +52,19 @@ impl Trainer {
         on_update: &mut dyn FnMut(&Progress<'_>),
     ) -> Result<(), Error> {
         let start = Instant::now();
+        let every = self.training.log_every_steps;
         while !self.is_done() {
+            let steps_before = self.env_steps;
             let record = self.iterate()?;
             let wall_seconds = seconds_before + start.elapsed().as_secs_f64();
-            run.append_progress(&record.progress_row(wall_seconds))?;
+            let logged = record.env_steps / every > steps_before / every || self.is_done();
+            if logged {
+                run.append_progress(&record.progress_row(wall_seconds))?;
+            }
             if record.update % self.training.checkpoint_every == 0 || self.is_done() {
                 self.checkpoint(run, wall_seconds)?;
             }
-            on_update(&Progress { record: &record, total_steps: self.training.total_steps, wall_seconds });
+            on_update(&Progress { record: &record, logged, total_steps: self.training.total_steps, wall_seconds });
         }
         Ok(())
     }
