@@ -51,18 +51,21 @@ impl ChunkTask<'_, '_> {
         CONTROLS.with_borrow_mut(|controls| {
             controls.resize(hn * CHUNK, 0.0);
             // Steps 3–4: v = clamp(Ū + ε); ε̃ = v − Ū. Controls go lane-major for the rollout.
+            let (u_min, u_max) = (s.u_min.as_deref(), s.u_max.as_deref());
             for (lane, e) in eps.chunks_exact_mut(hn).enumerate() {
-                for (j, (ej, uj)) in e.iter_mut().zip(self.shifted).enumerate() {
-                    let i = j % nu;
-                    let mut v = uj + *ej;
-                    if let Some(lo) = &s.u_min {
-                        v = if v < lo[i] { lo[i] } else { v };
+                let steps = e.chunks_exact_mut(nu).zip(self.shifted.chunks_exact(nu));
+                for (t, (e_t, u_t)) in steps.enumerate() {
+                    for (i, (ej, uj)) in e_t.iter_mut().zip(u_t).enumerate() {
+                        let mut v = uj + *ej;
+                        if let Some(lo) = u_min {
+                            v = if v < lo[i] { lo[i] } else { v };
+                        }
+                        if let Some(hi) = u_max {
+                            v = if v > hi[i] { hi[i] } else { v };
+                        }
+                        *ej = v - uj;
+                        controls[(t * nu + i) * CHUNK + lane] = v;
                     }
-                    if let Some(hi) = &s.u_max {
-                        v = if v > hi[i] { hi[i] } else { v };
-                    }
-                    *ej = v - uj;
-                    controls[j * CHUNK + lane] = v;
                 }
             }
             for j in 0..hn {

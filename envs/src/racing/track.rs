@@ -69,6 +69,8 @@ pub struct Track {
     /// Per harmonic k = 1..=N: (a_x, b_x, a_y, b_y, a_w, b_w), the cos and sin coefficients of
     /// x, y and w in θ = 2πs/L.
     coefficients: Vec<[f64; 6]>,
+    /// Per harmonic k: (kω, (kω)²), ω = 2π/L, the factors of c' and c'' (set with L).
+    derivative_factors: Vec<[f64; 2]>,
     /// Centreline samples every [`TABLE_SPACING`] for the coarse search: (s, x, y).
     table: Vec<[f64; 3]>,
 }
@@ -132,11 +134,19 @@ impl Track {
                 c
             })
             .collect();
-        let mut track = Self { name: name.to_string(), length: TAU, mean, coefficients, table: Vec::new() };
+        let mut track = Self {
+            name: name.to_string(),
+            length: 0.0,
+            mean,
+            coefficients,
+            derivative_factors: Vec::new(),
+            table: Vec::new(),
+        };
         // With L = 2π, s is θ itself; measure the curve's arc length by the trapezoid rule.
+        track.set_length(TAU);
         let speeds: Vec<f64> =
             (0..FIT_POINTS).map(|i| norm(track.eval(TAU * i as f64 / FIT_POINTS as f64).tangent)).collect();
-        track.length = speeds.iter().sum::<f64>() * TAU / FIT_POINTS as f64;
+        track.set_length(speeds.iter().sum::<f64>() * TAU / FIT_POINTS as f64);
         let count = (track.length / TABLE_SPACING).ceil() as usize;
         track.table = (0..count)
             .map(|i| {
@@ -146,6 +156,18 @@ impl Track {
             })
             .collect();
         track
+    }
+
+    /// Sets L and the derivative factors that depend on it.
+    fn set_length(&mut self, length: f64) {
+        let omega = TAU / length;
+        self.length = length;
+        self.derivative_factors = (1..=self.coefficients.len())
+            .map(|k| {
+                let rate = k as f64 * omega;
+                [rate, rate.powi(2)]
+            })
+            .collect();
     }
 
     /// `count` points of the fitted curve equally spaced in its arc length, with half-widths.
@@ -195,15 +217,15 @@ impl Track {
         let mut half_width = c(self.mean[2]);
         let mut tangent = [R::zero(); 2];
         let mut second = [R::zero(); 2];
-        for (k, coef) in self.coefficients.iter().enumerate() {
+        for (coef, &[rate, rate_squared]) in self.coefficients.iter().zip(&self.derivative_factors) {
             (sin_k, cos_k) = (sin_k * cos1 + cos_k * sin1, cos_k * cos1 - sin_k * sin1);
-            let k = (k + 1) as f64;
+            let (rate, rate_squared) = (c(rate), c(rate_squared));
             for axis in 0..2 {
                 let (a, b) = (c(coef[2 * axis]), c(coef[2 * axis + 1]));
                 let even = a * cos_k + b * sin_k;
                 position[axis] += even;
-                tangent[axis] += c(k * omega) * (b * cos_k - a * sin_k);
-                second[axis] -= c((k * omega).powi(2)) * even;
+                tangent[axis] += rate * (b * cos_k - a * sin_k);
+                second[axis] -= rate_squared * even;
             }
             half_width += c(coef[4]) * cos_k + c(coef[5]) * sin_k;
         }
