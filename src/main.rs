@@ -35,6 +35,8 @@ enum Command {
     Train(commands::train::Args),
     /// Evaluate a trained run's deterministic policy and print the metrics table.
     Eval(commands::eval::Args),
+    /// Write a trained run's policy (SAC without its replay buffer) into a small run directory to evaluate and ship.
+    Export(commands::export::Args),
     /// Compare trained runs: evaluation metrics, steps to reach a return, Welch's t-tests.
     Compare(commands::compare::Args),
     /// Learning curves over seeds (Fig. 3): mean ± std of the training return and success rate.
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args).map(drop),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Curves(args) => commands::curves::run(args),
         Command::Sweep(args) => commands::sweep::run(args),

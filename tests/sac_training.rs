@@ -5,7 +5,7 @@
 
 use rlmpc::runner::config::Experiment;
 use rlmpc::runner::run_dir::RunDir;
-use rlmpc::runner::trainer::Trainer;
+use rlmpc::runner::trainer::{export_policy, last_learner_path, Trainer};
 
 /// A small flat SAC run on Pendulum: 4-step periods (SB3's train_freq = 4, one gradient step
 /// per real step), learning from step 24.
@@ -86,6 +86,36 @@ fn progress_csv_gets_a_row_every_log_every_steps_real_steps_and_at_the_end() {
     let csv = std::fs::read_to_string(run.path().join("progress.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).map(|line| line.split(',').next().unwrap()).collect();
     assert_eq!(rows, ["6", "12", "16"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_exported_policy_acts_as_the_trained_learner_without_its_replay_buffer_and_cannot_resume() {
+    let experiment = Experiment::parse("small_sac.toml", SMALL).unwrap();
+    let dir = std::env::temp_dir().join(format!("rlmpc-sac-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = RunDir::create(&dir.join("run"), SMALL).unwrap();
+    let mut trainer = Trainer::new(&experiment).unwrap();
+    trainer.train(&run, 0.0, &mut |_| {}).unwrap();
+    let exported = dir.join("exported");
+    export_policy(&run, trainer.learner(), &exported).unwrap();
+    let size = |d: &std::path::Path| std::fs::metadata(d.join("learner-000016.safetensors")).unwrap().len();
+    assert!(size(&exported) < size(run.path()), "{} vs {} bytes", size(&exported), size(run.path()));
+    let mut learner = experiment.assemble().unwrap().learner;
+    learner.load(&last_learner_path(&RunDir::open(&exported).unwrap()).unwrap()).unwrap();
+    let mut trained = experiment.assemble().unwrap().learner;
+    trained.load(&last_learner_path(&run).unwrap()).unwrap();
+    for observation in [[1.0, 0.0, 0.5], [-0.6, 0.8, -3.0]] {
+        let (mut a, mut b) = ([0.0], [0.0]);
+        learner.propose(&observation, &mut a);
+        trained.propose(&observation, &mut b);
+        assert_eq!(a, b);
+    }
+    let refused = Trainer::resume(&experiment, &RunDir::open(&exported).unwrap()).err().expect("refused");
+    assert!(refused.to_string().contains("exported by `rlmpc export`"), "{refused}");
+    let again = export_policy(&run, trainer.learner(), &exported).unwrap_err();
+    assert!(again.to_string().contains("not empty"), "{again}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -94,6 +94,11 @@ pub trait PolicyLearner: HighLevelPolicy + Critic {
     fn save(&self, path: &Path) -> Result<()>;
     /// Restores a state written by [`save`](Self::save) from a learner of the same shape.
     fn load(&mut self, path: &Path) -> Result<()>;
+    /// Writes what acting and evaluation need to `path`, for [`load`](Self::load): SB3's
+    /// `model.save`, which leaves a replay buffer out. The default is the whole state.
+    fn save_policy(&self, path: &Path) -> Result<()> {
+        self.save(path)
+    }
 }
 
 /// Training tuples, one column per field, `len()` rows; row i of every column is one tuple

@@ -39,7 +39,7 @@ fn is_unstarted_run_file(name: &str) -> bool {
     matches!(name, "config.toml" | "progress.csv" | LOCK_FILE) || name.starts_with("learner-") || name.ends_with(".tmp")
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.display().to_string(), source }
 }
 

@@ -8,6 +8,7 @@ pub mod curves;
 pub mod demo;
 mod episodes;
 pub mod eval;
+pub mod export;
 pub mod list;
 pub mod mismatch;
 pub mod mppi;

@@ -3,7 +3,8 @@
 //! - every parameter under its [`Sac::parameters`] name (actor, critic, target critic, log α);
 //! - the moments of the three Adam optimisers, `adam.<actor|critic|ent_coef>.<m|v>.<index>`;
 //! - both replay buffers whole, `replay.<field>` and `virtual_replay.<field>`, so that a
-//!   resumed run samples exactly the batches the uninterrupted one would have;
+//!   resumed run samples exactly the batches the uninterrupted one would have — or, in a
+//!   policy file (`save_policy`, `rlmpc export`), both with no rows, to act and evaluate with;
 //! - in the metadata: the Adam step counts, the buffers' write positions, the step counters and
 //!   the position of each random stream, and the running observation statistics when
 //!   `normalize_observations` is on.
@@ -58,8 +59,17 @@ fn push_adam(tensors: &mut Tensors, metadata: &mut HashMap<String, String>, name
     }
 }
 
+/// Whether a checkpoint holds the replay buffers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Replay {
+    /// Whole: a run resumed from the file continues exactly.
+    Kept,
+    /// Left out (no rows): enough to act and evaluate, as SB3's `model.save`.
+    Omitted,
+}
+
 impl Sac {
-    pub(super) fn save_checkpoint(&self, path: &Path) -> Result<()> {
+    pub(super) fn save_checkpoint(&self, path: &Path, replay: Replay) -> Result<()> {
         let mut tensors: Tensors = Vec::new();
         for (name, p) in self.named_params() {
             tensors.push((name, p.dims(), to_bytes(p.values())));
@@ -78,9 +88,11 @@ impl Sac {
             push_adam(&mut tensors, &mut metadata, "ent_coef", adam);
         }
         for (prefix, buffer) in [("replay", &self.replay), ("virtual_replay", &self.virtual_replay)] {
-            metadata.insert(format!("{prefix}.position"), buffer.position.to_string());
+            let rows = if replay == Replay::Kept { buffer.len() } else { 0 };
+            let position = if replay == Replay::Kept { buffer.position } else { 0 };
+            metadata.insert(format!("{prefix}.position"), position.to_string());
             for (field, values, width) in columns(buffer) {
-                tensors.push((format!("{prefix}.{field}"), vec![buffer.len(), width], to_bytes(values)));
+                tensors.push((format!("{prefix}.{field}"), vec![rows, width], to_bytes(&values[..rows * width])));
             }
         }
         if let Some(normalizer) = &self.normalizer {

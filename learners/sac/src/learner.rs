@@ -15,6 +15,7 @@ use rlmpc_learner_kit::{Adam, FirstMoment, ObservationNormalizer, Param, Paramet
 
 use super::action_scale::ActionScale;
 use super::actor::Actor;
+use super::checkpoint::Replay;
 use super::critic::TwinCritic;
 use super::gradient_step::{StepNoise, StepRecord};
 use super::replay_buffer::ReplayBuffer;
@@ -375,7 +376,11 @@ impl PolicyLearner for Sac {
     }
 
     fn save(&self, path: &Path) -> Result<()> {
-        self.save_checkpoint(path)
+        self.save_checkpoint(path, Replay::Kept)
+    }
+
+    fn save_policy(&self, path: &Path) -> Result<()> {
+        self.save_checkpoint(path, Replay::Omitted)
     }
 
     fn load(&mut self, path: &Path) -> Result<()> {

@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 
 use rand_chacha::ChaCha8Rng;
 use rlmpc_core::mppi::WarmStart;
-use rlmpc_core::Error;
+use rlmpc_core::{Error, PolicyLearner};
 use serde::{Deserialize, Serialize};
 
 use super::learner_file::checksum;
 use super::Trainer;
 use crate::config::Experiment;
-use crate::run_dir::{write_atomically, RunDir};
+use crate::run_dir::{io_error, write_atomically, RunDir};
 
 /// Format tag of `trainer_state.json`.
 const FORMAT: &str = "rlmpc-trainer/1";
@@ -52,6 +52,10 @@ pub(crate) struct TrainerState {
     rng: ChaCha8Rng,
     mppi: Option<WarmStart>,
     scheduler: serde_json::Value,
+    /// Set by [`export_policy`]: the learner file holds what acting needs and not what
+    /// training does (SAC's replay buffer), so the run cannot be resumed from it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    policy_only: bool,
 }
 
 impl TrainerState {
@@ -120,6 +124,7 @@ impl Trainer {
             rng: self.rng.clone(),
             mppi: self.planner.as_ref().map(|p| p.mppi.warm_start()),
             scheduler: self.scheduler.state(),
+            policy_only: false,
         };
         let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
         // JSON writes NaN as `null`, which no resume could read back: refuse it here, while
@@ -151,6 +156,13 @@ impl Trainer {
     /// episode (replayed from its seed). Returns the trainer and the seconds already trained.
     pub fn resume(experiment: &Experiment, run: &RunDir) -> Result<(Self, f64), Error> {
         let state = TrainerState::read(run)?;
+        if state.policy_only {
+            return Err(Error::Invalid(format!(
+                "{} holds a policy exported by `rlmpc export`, without what training needs (a replay \
+                 buffer): it evaluates, but cannot be trained further; resume the run it was exported from",
+                run.path().display()
+            )));
+        }
         let learner_path = state.verified_learner(run)?;
         let mut trainer = Trainer::new(experiment)?;
         trainer.learner.load(&learner_path)?;
@@ -187,4 +199,35 @@ pub fn last_learner_path(run: &RunDir) -> Result<PathBuf, Error> {
 /// Real environment steps at the last checkpoint of `run`; `None` before its first checkpoint.
 pub fn checkpoint_steps(run: &RunDir) -> Option<usize> {
     TrainerState::read(run).ok().map(|state| state.env_steps)
+}
+
+/// Writes into `out`, a new or empty directory, what evaluating `run` needs: its
+/// `config.toml`, its `eval.json` when it has one, `learner` (restored from the last
+/// checkpoint) as [`PolicyLearner::save_policy`] writes it, and a trainer state that names that
+/// file, with its checksum, and says it cannot be resumed. For a SAC run that leaves out the
+/// replay buffer, most of a checkpoint; for PPO it is the whole checkpoint.
+pub fn export_policy(run: &RunDir, learner: &dyn PolicyLearner, out: &Path) -> Result<(), Error> {
+    let mut state = TrainerState::read(run)?;
+    if fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(Error::Invalid(format!(
+            "{} exists and is not empty; `--out` takes a new or empty directory",
+            out.display()
+        )));
+    }
+    fs::create_dir_all(out).map_err(io_error(out))?;
+    let learner_path = out.join(&state.learner_file);
+    let tmp = learner_path.with_extension("tmp");
+    learner.save_policy(&tmp).and_then(|()| fs::rename(&tmp, &learner_path).map_err(io_error(&learner_path)))?;
+    state.learner_checksum = Some(checksum(&learner_path)?);
+    state.policy_only = true;
+    let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
+    write_atomically(&out.join("trainer_state.json"), json.as_bytes())?;
+    for name in ["config.toml", "eval.json"] {
+        let from = run.path().join(name);
+        if from.exists() {
+            let bytes = fs::read(&from).map_err(io_error(&from))?;
+            write_atomically(&out.join(name), &bytes)?;
+        }
+    }
+    Ok(())
 }

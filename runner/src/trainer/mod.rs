@@ -25,7 +25,7 @@ use rlmpc_core::scheduler::InfluenceScheduler;
 use rlmpc_core::Error;
 
 pub use alg1::Progress;
-pub use checkpoint::{checkpoint_steps, last_learner_path};
+pub use checkpoint::{checkpoint_steps, export_policy, last_learner_path};
 pub use record::{ProgressRow, UpdateRecord};
 use storage::Storage;
 
