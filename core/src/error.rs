@@ -19,8 +19,10 @@ pub enum Error {
     /// `costs[1].weight`), so that the caller can say in which file and on which line it is.
     #[error("`{key}` {message}")]
     Setting { key: String, message: String },
-    /// Settings that are individually valid but do not fit together.
-    #[error("invalid setting: {0}")]
+    /// What cannot be done as asked, with its reason and way out in the message: settings
+    /// that are individually valid but do not fit together, a run directory in the wrong
+    /// state, a damaged or foreign file.
+    #[error("{0}")]
     Invalid(String),
     /// An environment produced NaN or infinity.
     #[error(
