@@ -49,10 +49,31 @@ enum Command {
     Demo(commands::demo::Args),
 }
 
+/// Stack of rayon's threads, on one of which the command runs: the main thread's usual 8 MiB.
+const STACK_BYTES: usize = 8 << 20;
+
 fn main() -> ExitCode {
     failure::end_quietly_on_closed_pipe();
     let cli = Cli::parse();
-    let result = match cli.command {
+    // The first use of the global pool: it cannot have been built yet, so this cannot fail.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK_BYTES).build_global();
+    // The command runs on a thread of rayon's pool rather than beside it, so that the
+    // parallel work it starts (`rayon::join`, parallel iterators) begins on that thread
+    // instead of waking a worker and sleeping until the work is done: with one thread, that
+    // hand-over cost flat SAC 0.76 s of system time in 1,500 steps.
+    let result = rayon::scope(|_| run(cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", failure::describe(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one command.
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::List(args) => commands::list::run(args),
         Command::CheckEnv(args) => commands::check_env::run(args),
         Command::Rollout(args) => commands::rollout::run(args),
@@ -68,12 +89,5 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Table(args) => commands::paper_table::run(args),
         Command::Demo(args) => commands::demo::run(args),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", failure::describe(&e));
-            ExitCode::from(2)
-        }
     }
 }

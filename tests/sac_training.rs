@@ -50,6 +50,16 @@ fn flat_sac_learns_after_learning_starts_with_one_gradient_step_per_real_step() 
 }
 
 #[test]
+fn one_thread_or_two_give_the_same_sac_run() {
+    let experiment = Experiment::parse("small_sac.toml", SMALL).unwrap();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| records(&mut Trainer::new(&experiment).unwrap()))
+    };
+    assert_eq!(on(1), on(2), "the twin critics and the two actor draws run side by side on two threads");
+}
+
+#[test]
 fn a_resumed_sac_run_continues_exactly_as_the_uninterrupted_one() {
     let experiment = Experiment::parse("small_sac.toml", SMALL).unwrap();
     let uninterrupted = records(&mut Trainer::new(&experiment).unwrap());

@@ -72,8 +72,9 @@ impl TwinCritic {
             .collect();
         let width = observation_dim + action_dim;
         let x = Rows::packed(&inputs, width);
-        let outputs = [self.q[0].forward_recorded(x), self.q[1].forward_recorded(x)];
-        TwinRecord { inputs, width, action_dim, outputs }
+        // The two networks share nothing: one per core.
+        let (first, second) = rayon::join(|| self.q[0].forward_recorded(x), || self.q[1].forward_recorded(x));
+        TwinRecord { inputs, width, action_dim, outputs: [first, second] }
     }
 
     /// The gradients of both networks' parameters, in the order of [`params`](Self::params),
@@ -89,8 +90,12 @@ impl TwinCritic {
         let x = Rows::packed(&record.inputs, width);
         let mut gradients = Vec::new();
         let mut d_actions = wanted.input.then(|| vec![0.0f32; x.rows * action_dim]);
-        for ((mlp, outputs), d) in self.q.iter().zip(&record.outputs).zip(d_q) {
-            let (g, d_input) = mlp.backward(x, outputs, d, wanted);
+        let [d_first, d_second] = d_q;
+        let (first, second) = rayon::join(
+            || self.q[0].backward(x, &record.outputs[0], d_first, wanted),
+            || self.q[1].backward(x, &record.outputs[1], d_second, wanted),
+        );
+        for (g, d_input) in [first, second] {
             gradients.extend(g);
             if let (Some(sum), Some(d_input)) = (&mut d_actions, d_input) {
                 // The actions are the last columns of [s, a].

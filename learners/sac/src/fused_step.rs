@@ -46,14 +46,19 @@ impl Sac {
         let (o, a, n) = (self.observation_dim, self.action_dim, batch.len());
         let observations = Rows::packed(&batch.observations, o);
 
-        // 1. The current policy's draw, with what its backward pass needs.
-        let (pi, pi_latent) = self.actor.sample_recorded(observations, &noise.pi);
+        // 1. The current policy's draw, with what its backward pass needs; beside it, on the
+        // other core, the draw at the next observations for step 3 (the actor does not change
+        // in between).
+        let next_observations = Rows::packed(&batch.next_observations, o);
+        let ((pi, pi_latent), (next, _)) = rayon::join(
+            || self.actor.sample_recorded(observations, &noise.pi),
+            || self.actor.sample_recorded(next_observations, &noise.next),
+        );
 
         // 2. α before its update, then the update of log α.
         let (ent_coef, ent_coef_loss) = self.update_ent_coef(&pi.log_prob);
 
         // 3. The TD target, from the target critics and the actor before its update.
-        let (next, _) = self.actor.sample_recorded(Rows::packed(&batch.next_observations, o), &noise.next);
         let target = self.critic_target.forward_recorded(&batch.next_observations, &next.actions, a);
         let next_q_values = [target.q(0).to_vec(), target.q(1).to_vec()];
         let [next_q_min, next_q_minus_ent, target_q_values] =
