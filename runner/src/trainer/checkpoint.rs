@@ -158,8 +158,9 @@ impl Trainer {
         let state = TrainerState::read(run)?;
         if state.policy_only {
             return Err(Error::Invalid(format!(
-                "{} holds a policy exported by `rlmpc export`, without what training needs (a replay \
-                 buffer): it evaluates, but cannot be trained further; resume the run it was exported from",
+                "{} holds a policy exported by `rlmpc export`, which keeps what evaluation needs and \
+                 may leave out what training does (SAC's replay buffer): it evaluates, but cannot be \
+                 trained further; resume the run it was exported from",
                 run.path().display()
             )));
         }
