@@ -55,7 +55,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Makes the finished temporary file `tmp` durable and moves it onto `path`.
-fn sync_and_rename(tmp: &Path, path: &Path) -> Result<(), Error> {
+pub(crate) fn sync_and_rename(tmp: &Path, path: &Path) -> Result<(), Error> {
     fs::File::open(tmp).and_then(|f| f.sync_all()).map_err(io_error(tmp))?;
     fs::rename(tmp, path).map_err(io_error(path))
 }

@@ -60,7 +60,7 @@ fn push_adam(tensors: &mut Tensors, metadata: &mut HashMap<String, String>, name
 }
 
 /// Whether a checkpoint holds the replay buffers.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(super) enum Replay {
     /// Whole: a run resumed from the file continues exactly.
     Kept,
@@ -88,8 +88,10 @@ impl Sac {
             push_adam(&mut tensors, &mut metadata, "ent_coef", adam);
         }
         for (prefix, buffer) in [("replay", &self.replay), ("virtual_replay", &self.virtual_replay)] {
-            let rows = if replay == Replay::Kept { buffer.len() } else { 0 };
-            let position = if replay == Replay::Kept { buffer.position } else { 0 };
+            let (rows, position) = match replay {
+                Replay::Kept => (buffer.len(), buffer.position),
+                Replay::Omitted => (0, 0),
+            };
             metadata.insert(format!("{prefix}.position"), position.to_string());
             for (field, values, width) in columns(buffer) {
                 tensors.push((format!("{prefix}.{field}"), vec![rows, width], to_bytes(&values[..rows * width])));

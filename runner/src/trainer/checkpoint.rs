@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::learner_file::checksum;
 use super::Trainer;
 use crate::config::Experiment;
-use crate::run_dir::{io_error, write_atomically, RunDir};
+use crate::run_dir::{io_error, sync_and_rename, write_atomically, RunDir};
 
 /// Format tag of `trainer_state.json`.
 const FORMAT: &str = "rlmpc-trainer/1";
@@ -218,7 +218,11 @@ pub fn export_policy(run: &RunDir, learner: &dyn PolicyLearner, out: &Path) -> R
     fs::create_dir_all(out).map_err(io_error(out))?;
     let learner_path = out.join(&state.learner_file);
     let tmp = learner_path.with_extension("tmp");
-    learner.save_policy(&tmp).and_then(|()| fs::rename(&tmp, &learner_path).map_err(io_error(&learner_path)))?;
+    let saved = learner.save_policy(&tmp).and_then(|()| sync_and_rename(&tmp, &learner_path));
+    if saved.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    saved?;
     state.learner_checksum = Some(checksum(&learner_path)?);
     state.policy_only = true;
     let json = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
