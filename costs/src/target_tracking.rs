@@ -24,6 +24,10 @@ pub struct TargetTracking {
     action_bound: Option<f64>,
     /// How an entry is brought into [−c, c].
     squash: Squash,
+    /// (lo, hi): one more action entry a_w, after the targets, scales J_RL by
+    /// lo + (hi − lo)·(clip(a_w, −1, 1) + 1)/2 — the RL action choosing a cost weight as well
+    /// as a target (the paper's high-level parameters include the cost's weights).
+    weight_range: Option<(f64, f64)>,
 }
 
 /// How `target-tracking` brings an action entry into [−c, c].
@@ -56,7 +60,13 @@ impl CostCoupling for TargetTracking {
             let error = if periodic { error.angle_normalize() } else { error };
             squared += error * error;
         }
-        squared.sqrt()
+        match self.weight_range {
+            Some((lo, hi)) => {
+                let unit = (a[self.selected.len()].clamp(-R::one(), R::one()) + R::one()) * R::splat(0.5);
+                (R::splat(lo) + R::splat(hi - lo) * unit) * squared.sqrt()
+            }
+            None => squared.sqrt(),
+        }
     }
 }
 
@@ -88,6 +98,10 @@ struct TargetTrackingParams {
     /// `action_bound`).
     #[serde(default = "clip")]
     action_squash: Squash,
+    /// [lo, hi] with 0 ≤ lo ≤ hi: the action has one more entry, which scales J_RL from lo
+    /// (at −1 and below) to hi (at 1 and above); default: no such entry, J_RL as Eq. 39.
+    #[serde(default)]
+    weight_range: Option<[f64; 2]>,
     /// Compare angles modulo 2π (default); `false` takes Eq. 39's plain difference.
     #[serde(default = "wrap_angles_default")]
     wrap_angles: bool,
@@ -116,12 +130,23 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
             })
             .collect::<Result<_, _>>()?,
     };
-    if selected.len() != context.action_dim {
+    let weight_range = match params.weight_range {
+        Some([lo, hi]) if lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi => Some((lo, hi)),
+        Some([lo, hi]) => {
+            return Err(BuildError::Invalid(format!(
+                "`weight_range` must be [lo, hi] with 0 ≤ lo ≤ hi, got [{lo}, {hi}]"
+            )))
+        }
+        None => None,
+    };
+    let weight_entries = usize::from(weight_range.is_some());
+    if selected.len() + weight_entries != context.action_dim {
         return Err(BuildError::Invalid(format!(
-            "the RL action has {} entries but {} coordinates are tracked ({}); set `coordinates` or the action size",
+            "the RL action has {} entries but {} coordinates are tracked ({}){}; set `coordinates` or the action size",
             context.action_dim,
             selected.len(),
-            selected.iter().map(|&i| tracked[i].name).collect::<Vec<_>>().join(", ")
+            selected.iter().map(|&i| tracked[i].name).collect::<Vec<_>>().join(", "),
+            if weight_range.is_some() { " and `weight_range` takes one more" } else { "" }
         )));
     }
     let periodic = selected.iter().map(|&i| params.wrap_angles && tracked[i].periodic).collect();
@@ -144,6 +169,7 @@ fn build(params: Params<'_, '_>, context: &CostContext) -> Result<Box<dyn Cost>,
         offset,
         action_bound: params.action_bound,
         squash: params.action_squash,
+        weight_range,
     }))
 }
 
@@ -205,6 +231,7 @@ mod tests {
             offset: vec![0.0, 0.0],
             action_bound: None,
             squash: Squash::Clip,
+            weight_range: None,
         };
         let pi = std::f64::consts::PI;
         let got = CostCoupling::running(&cost, &view(&[-pi + 0.3, 2.0]), &[pi - 0.1, 5.0]);
@@ -284,6 +311,31 @@ mod tests {
             panic!("tanh without a bound accepted")
         };
         assert!(message.contains("action_bound"), "{message}");
+    }
+
+    #[test]
+    fn weight_range_lets_one_more_action_entry_scale_the_distance() {
+        let build_with = |text: &str, action_dim: usize| {
+            let params = toml::Value::Table(toml::from_str(text).unwrap());
+            let mut de = <dyn rlmpc_core::erased_serde::Deserializer>::erase(params);
+            build(&mut de, &context(action_dim))
+        };
+        let cost = build_with("coordinates = [\"speed\"]\nweight_range = [0.0, 2.0]", 2).ok().unwrap();
+        // The speed is 3 away from the target 0: the entry a_w scales that distance.
+        let at = |a_w: f64| rlmpc_core::cost::CostIn::<f64>::running(cost.as_ref(), &view(&[0.0, 3.0]), &[0.0, a_w]);
+        for (a_w, expected) in [(-7.0, 0.0), (-1.0, 0.0), (-0.5, 1.5), (0.0, 3.0), (1.0, 6.0), (4.0, 6.0)] {
+            assert!((at(a_w) - expected).abs() < 1e-12, "a_w = {a_w}: {} against {expected}", at(a_w));
+        }
+        let Err(BuildError::Invalid(message)) = build_with("coordinates = [\"speed\"]\nweight_range = [0.0, 2.0]", 1)
+        else {
+            panic!("no entry left for the weight, accepted")
+        };
+        assert!(message.contains("`weight_range` takes one more"), "{message}");
+        for bad in ["[1.0, 0.5]", "[-1.0, 1.0]", "[0.0, inf]"] {
+            let text = format!("coordinates = [\"speed\"]\nweight_range = {bad}");
+            let Err(BuildError::Invalid(message)) = build_with(&text, 2) else { panic!("{bad} accepted") };
+            assert!(message.contains("0 ≤ lo ≤ hi"), "{message}");
+        }
     }
 
     #[test]
