@@ -91,9 +91,23 @@ fn update_parameter(
 ) {
     let Constants { step_size, bias_correction2_sqrt, b2, eps } = constants;
     for (((theta, g), m), v) in theta.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-        *m = first(*m, *g);
-        *v = b2 * *v + (1.0 - b2) * g * g;
+        *m = flush_subnormal(first(*m, *g));
+        *v = flush_subnormal(b2 * *v + (1.0 - b2) * g * g);
         *theta -= step_size * *m / (v.sqrt() / bias_correction2_sqrt + eps);
+    }
+}
+
+/// 0 in place of a subnormal moment. A parameter whose gradient stays 0 (a ReLU unit that
+/// never fires) has moments that decay by β each step into f32's subnormal range and, rounded
+/// there, never reach 0 (β₂·v rounds back to v); arithmetic on subnormals takes a slow path on
+/// x86, and on Racing-DZ it made Adam 39% of a SAC run. A step driven by a subnormal moment
+/// moves θ by at most lr·2⁻¹²⁶/ε ≈ 1e-33, so this changes no parameter of practical size.
+#[inline(always)]
+fn flush_subnormal(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        x
     }
 }
 
@@ -112,6 +126,20 @@ mod tests {
             let moved: Vec<f32> = p.values().iter().map(|x| x - 1.0).collect();
             assert!((moved[0] + 0.01).abs() < 1e-6 && (moved[1] - 0.01).abs() < 1e-6 && moved[2] == 0.0, "{moved:?}");
             assert_eq!(adam.step, 1);
+        }
+    }
+
+    #[test]
+    fn moments_of_a_parameter_without_gradient_decay_to_zero_not_to_a_subnormal() {
+        for first_moment in [FirstMoment::Weighted, FirstMoment::Interpolated] {
+            let mut p = Parameter::new(&Cpu::default(), vec![0.5], (1usize,));
+            let mut adam = Adam::new(1e-3, 1e-8, first_moment, [1]);
+            adam.step(&mut [&mut p], &[vec![1e-3]]);
+            // v = 1e-9 after the first step; β₂ = 0.999 takes it below 2⁻¹²⁶ within 75,000 steps.
+            for _ in 0..80_000 {
+                adam.step(&mut [&mut p], &[vec![0.0]]);
+            }
+            assert_eq!((adam.m[0][0], adam.v[0][0]), (0.0, 0.0), "{first_moment:?}");
         }
     }
 }
