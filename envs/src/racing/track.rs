@@ -208,6 +208,7 @@ impl Track {
     ///
     /// cos kθ and sin kθ come from one `sin_cos` by the angle-addition recurrence, so the
     /// cost is one transcendental call and a few multiply-adds per harmonic.
+    #[inline(always)]
     pub fn eval<R: Real>(&self, s: R) -> CurvePoint<R> {
         let c = R::splat;
         let omega = TAU / self.length;
