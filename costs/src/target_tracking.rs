@@ -60,13 +60,10 @@ impl CostCoupling for TargetTracking {
             let error = if periodic { error.angle_normalize() } else { error };
             squared += error * error;
         }
-        match self.weight_range {
-            Some((lo, hi)) => {
-                let unit = (a[self.selected.len()].clamp(-R::one(), R::one()) + R::one()) * R::splat(0.5);
-                (R::splat(lo) + R::splat(hi - lo) * unit) * squared.sqrt()
-            }
-            None => squared.sqrt(),
-        }
+        let distance = squared.sqrt();
+        let Some((lo, hi)) = self.weight_range else { return distance };
+        let unit = (a[self.selected.len()].clamp(-R::one(), R::one()) + R::one()) * R::splat(0.5);
+        (R::splat(lo) + R::splat(hi - lo) * unit) * distance
     }
 }
 
